@@ -1,0 +1,1 @@
+"""The hub: one conversation per case, for field-service companies."""

@@ -1,0 +1,55 @@
+"""Which organisation a request works in, and in which language and time zone it answers."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from hub.accounts.models import Member
+
+SESSION_ORGANIZATION_KEY = "hub.organization_id"
+
+
+def current_member(request: HttpRequest) -> Member | None:
+    """The member the logged-in user acts as: the organisation chosen in the session, else the
+    first one they belong to."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    members = Member.objects.filter(user_id=user.pk, is_active=True).select_related(
+        "organization", "user"
+    )
+    wanted = request.session.get(SESSION_ORGANIZATION_KEY)
+    if wanted is not None:
+        chosen = members.filter(organization_id=wanted).first()
+        if chosen is not None:
+            return chosen
+    return members.order_by("organization__name", "pk").first()
+
+
+def member_language(member: Member) -> str:
+    return member.user.language or member.organization.locale
+
+
+class MemberMiddleware:
+    """Sets ``request.member`` and answers in the member's language and organisation's zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        member = current_member(request)
+        request.member = member  # type: ignore[attr-defined]
+        if member is None:
+            return self.get_response(request)
+        with translation.override(member_language(member)):
+            timezone.activate(zoneinfo.ZoneInfo(member.organization.time_zone))
+            try:
+                response = self.get_response(request)
+            finally:
+                timezone.deactivate()
+            response.headers.setdefault("Content-Language", translation.get_language() or "")
+        return response

@@ -1,0 +1,107 @@
+"""Who am I, and in which organisation: the session doors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_language
+from hub.accounts.models import Member, Team
+from hub.errors import HubError, NotFound
+from hub.http import error_response, field_id, field_str, json_view, read_json
+
+
+def me_payload(member: Member) -> dict[str, Any]:
+    organization = member.organization
+    memberships = Member.objects.filter(user_id=member.user_id, is_active=True).select_related(
+        "organization"
+    )
+    return {
+        "member": {
+            "id": member.pk,
+            "name": member.display_name,
+            "handle": member.handle,
+            "role": member.role,
+            "language": member_language(member),
+            "teams": list(member.teams.order_by("name").values("id", "name")),
+        },
+        "organization": {
+            "id": organization.pk,
+            "name": organization.name,
+            "locale": organization.locale,
+            "time_zone": organization.time_zone,
+            "country": organization.country,
+            "case_prefix": organization.case_prefix,
+        },
+        "organizations": [
+            {"id": m.organization_id, "name": m.organization.name, "role": m.role}
+            for m in memberships.order_by("organization__name")
+        ],
+    }
+
+
+@require_http_methods(["GET", "POST", "DELETE"])
+def session(request: HttpRequest) -> JsonResponse:
+    """GET: the CSRF token (as a cookie) and who is logged in. POST: log in with username and
+    password. DELETE: log out."""
+    if request.method == "DELETE":
+        logout(request)
+        return JsonResponse({"authenticated": False})
+    if request.method == "POST":
+        try:
+            data = read_json(request)
+            username = field_str(data, "username")
+            password = field_str(data, "password")
+        except HubError as error:
+            return error_response(error)
+        user = authenticate(request, username=username, password=password)
+        if user is None or not Member.objects.filter(user_id=user.pk, is_active=True).exists():
+            refused = HubError(_("Wrong username or password."), code="bad_credentials")
+            return error_response(refused)
+        login(request, user)
+        return JsonResponse({"authenticated": True}, status=201)
+    get_token(request)
+    return JsonResponse({"authenticated": getattr(request, "member", None) is not None})
+
+
+@json_view("GET")
+def me(request: HttpRequest, member: Member) -> Any:
+    return me_payload(member)
+
+
+@json_view("POST")
+def switch_organization(request: HttpRequest, member: Member) -> Any:
+    organization_id = field_id(read_json(request), "organization")
+    if organization_id is None:
+        raise HubError(
+            _("%(field)s is required.") % {"field": "organization"}, field="organization"
+        )
+    target = Member.objects.filter(
+        user_id=member.user_id, organization_id=organization_id, is_active=True
+    ).first()
+    if target is None:
+        raise NotFound(_("You are not a member of that organisation."), field="organization")
+    request.session[SESSION_ORGANIZATION_KEY] = target.organization_id
+    return me_payload(Member.objects.select_related("organization", "user").get(pk=target.pk))
+
+
+@json_view("GET")
+def colleagues(request: HttpRequest, member: Member) -> Any:
+    """For assignment pickers and @ autocomplete."""
+    members = Member.objects.filter(organization_id=member.organization_id, is_active=True)
+    teams = Team.objects.filter(organization_id=member.organization_id)
+    return {
+        "members": [
+            {"id": m.pk, "name": m.display_name, "handle": m.handle, "role": m.role}
+            for m in members.order_by("display_name")
+        ],
+        "teams": [
+            {"id": t.pk, "name": t.name, "member_ids": [m.pk for m in t.members.all()]}
+            for t in teams.prefetch_related("members").order_by("name")
+        ],
+    }

@@ -1,0 +1,39 @@
+"""The machine-facing HTTP edge: Starlette in front of Django.
+
+Health checks and static files (and, with their issues, provider webhooks and the PWA's service
+worker) are answered here without entering Django; everything else is passed to Django.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from hub.edge.limits import BodyLimit
+
+# Room for multipart boundaries and form fields around a file of the largest allowed size.
+MULTIPART_OVERHEAD = 256 * 1024
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def build_edge(django_app: ASGIApp) -> ASGIApp:
+    edge = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Mount(
+                settings.STATIC_URL.rstrip("/"),
+                app=StaticFiles(directory=settings.STATIC_ROOT, check_dir=False),
+                name="static",
+            ),
+            Mount("", app=django_app),
+        ]
+    )
+    return BodyLimit(edge, settings.HUB_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD)

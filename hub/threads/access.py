@@ -1,0 +1,82 @@
+"""Who may see and do what with a case. ``access_*`` fetch and enforce; ``can_*`` only answer.
+
+Every query starts from the member's organisation, so a row of another organisation is never
+found, and a member learns nothing about it: it is "not found", not "forbidden".
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from hub.accounts.models import Member, Team
+from hub.errors import Forbidden, NotFound
+from hub.threads.models import Attachment, Case, Mention
+
+
+def visible_cases(member: Member) -> QuerySet[Case]:
+    """Admins and dispatchers see every case of their organisation; a technician sees the cases
+    assigned to them or to one of their teams, and those they were mentioned in."""
+    cases = Case.objects.filter(organization_id=member.organization_id)
+    if member.sees_every_case:
+        return cases
+    my_teams = Team.objects.filter(members=member).values("pk")
+    mentioned = Mention.objects.filter(case=OuterRef("pk"), member=member)
+    return cases.filter(
+        Q(assignee_member=member) | Q(assignee_team__in=my_teams) | Exists(mentioned)
+    )
+
+
+def access_case(member: Member, case_id: int, *, for_update: bool = False) -> Case:
+    cases = visible_cases(member).select_related(
+        "organization", "customer", "contact", "assignee_member", "assignee_team"
+    )
+    if for_update:
+        # Lock only the case row: the joined rows are read, not changed.
+        cases = cases.select_for_update(of=("self",))
+    case = cases.filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("No such case."))
+    return case
+
+
+def access_attachment(member: Member, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id,
+            organization_id=member.organization_id,
+            case__in=visible_cases(member).values("pk"),
+        )
+        .select_related("case")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("No such file."))
+    return attachment
+
+
+def access_team(member: Member, team_id: int) -> Team:
+    team = Team.objects.filter(pk=team_id, organization_id=member.organization_id).first()
+    if team is None:
+        raise NotFound(_("No such team."), field="team")
+    return team
+
+
+def access_colleague(member: Member, member_id: int) -> Member:
+    colleague = Member.objects.filter(
+        pk=member_id, organization_id=member.organization_id, is_active=True
+    ).first()
+    if colleague is None:
+        raise NotFound(_("No such member."), field="member")
+    return colleague
+
+
+def can_manage_case(member: Member) -> bool:
+    """Assign to others, switch customer communication and portal visibility, set priority and
+    deadline: the dispatch desk's work, not a technician's."""
+    return member.sees_every_case
+
+
+def check_can_manage(member: Member) -> None:
+    if not can_manage_case(member):
+        raise Forbidden(_("Only administrators and dispatchers may do that."))

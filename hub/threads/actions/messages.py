@@ -1,0 +1,284 @@
+"""Writing to a case's conversation and keeping track of who has read it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import nh3
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from hub.accounts.models import Member
+from hub.customers.models import Contact
+from hub.errors import Conflict, HubError
+from hub.events import (
+    case_group,
+    inbox_group,
+    member_group,
+    portal_case_group,
+    send_event_on_commit,
+)
+from hub.threads.actions._common import log_event
+from hub.threads.events import MentionCreated, MessageCreated, ReadUpdated
+from hub.threads.mentions import resolve_mentions
+from hub.threads.models import (
+    Attachment,
+    Audience,
+    Case,
+    Channel,
+    Direction,
+    EventKind,
+    Mention,
+    Message,
+    ReadMarker,
+)
+from hub.threads.payloads import case_payload, message_payload
+
+MAX_TEXT_LENGTH = 20_000
+MAX_CLIENT_ID_LENGTH = 64
+
+
+def sanitize_html(html: str) -> str:
+    """Markup a browser can show without running anything: no script, handler or
+    ``javascript:`` URL survives, and links open safely."""
+    return nh3.clean(html, link_rel="noopener noreferrer nofollow") if html else ""
+
+
+def _clean_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise HubError(_("A message needs some text."), field="text")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise HubError(
+            _("A message may be at most %(limit)d characters.") % {"limit": MAX_TEXT_LENGTH},
+            field="text",
+        )
+    return text
+
+
+def _clean_client_id(client_id: str | None) -> str | None:
+    if client_id is None or client_id == "":
+        return None
+    if len(client_id) > MAX_CLIENT_ID_LENGTH:
+        raise HubError(_("client_id is too long."), field="client_id")
+    return client_id
+
+
+def _already_posted(author: Q, client_id: str | None, case: Case) -> Message | None:
+    if client_id is None:
+        return None
+    existing = Message.objects.filter(author, client_id=client_id).first()
+    if existing is not None and existing.case_id != case.pk:
+        raise Conflict(
+            _("This client_id was used for a message on another case."), field="client_id"
+        )
+    return existing
+
+
+def do_post_message(
+    actor: Member,
+    case: Case,
+    *,
+    audience: str,
+    text: str,
+    html: str = "",
+    client_id: str | None = None,
+    attachments: Sequence[Attachment] = (),
+    channel: str = Channel.WEB,
+) -> tuple[Message, bool]:
+    """A staff member writes on the case: to the customer, or an internal note.
+
+    Returns the message and whether it is new: a repeated ``client_id`` from the same member
+    returns the stored message and changes nothing, so a client may resend after a lost answer.
+    ``@handle`` mentions are resolved in internal notes only, where WorkCloud has them: a
+    customer never sees a colleague's handle turned into a notification."""
+    client_id = _clean_client_id(client_id)
+    existing = _already_posted(Q(author_member=actor), client_id, case)
+    if existing is not None:
+        return existing, False
+    if audience not in Audience.values:
+        raise HubError(_("Unknown audience."), field="audience")
+    text = _clean_text(text)
+    if audience == Audience.CUSTOMER:
+        if case.is_internal:
+            raise Conflict(_("This is an internal case: there is no customer to write to."))
+        if not case.customer_channel:
+            raise Conflict(
+                _(
+                    "Customer communication is off for this case. "
+                    "Switch it on to write to the customer."
+                ),
+                code="customer_channel_off",
+            )
+    for attachment in attachments:
+        if attachment.case_id != case.pk or attachment.message_id is not None:
+            raise HubError(_("That file cannot be attached to this message."), field="attachments")
+    mentioned = (
+        resolve_mentions(case.organization_id, text) if audience == Audience.INTERNAL else []
+    )
+    mentioned = [member for member in mentioned if member.pk != actor.pk]
+
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                organization_id=case.organization_id,
+                case=case,
+                audience=audience,
+                direction=Direction.OUT,
+                channel=channel,
+                author_member=actor,
+                text=text,
+                html=sanitize_html(html),
+                client_id=client_id,
+            )
+            _attach(message, attachments)
+            Mention.objects.bulk_create(
+                Mention(
+                    organization_id=case.organization_id, case=case, message=message, member=member
+                )
+                for member in mentioned
+            )
+            _touch_case(case, message)
+            log_event(
+                case,
+                EventKind.MESSAGE_POSTED,
+                member=actor,
+                message_id=message.pk,
+                audience=audience,
+                files=[attachment.name for attachment in attachments],
+            )
+            _publish_message(case, message)
+            # Writing is reading: the author has seen everything up to their own message.
+            _advance_marker(actor, case, message.pk)
+    except IntegrityError:
+        # The same client_id raced in from a second connection; the first one won.
+        existing = _already_posted(Q(author_member=actor), client_id, case)
+        if existing is None:
+            raise
+        return existing, False
+    return message, True
+
+
+def do_receive_customer_message(
+    case: Case,
+    contact: Contact,
+    *,
+    text: str,
+    channel: str,
+    html: str = "",
+    client_id: str | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> tuple[Message, bool]:
+    """A customer's message arrives on the case (portal, e-mail, SMS). It is stored even when
+    customer communication is off: a customer's words are never dropped."""
+    if contact.organization_id != case.organization_id:
+        raise HubError(_("That contact belongs to another organisation."))
+    client_id = _clean_client_id(client_id)
+    existing = _already_posted(Q(author_contact=contact), client_id, case)
+    if existing is not None:
+        return existing, False
+    text = _clean_text(text)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                organization_id=case.organization_id,
+                case=case,
+                audience=Audience.CUSTOMER,
+                direction=Direction.IN,
+                channel=channel,
+                author_contact=contact,
+                text=text,
+                html=sanitize_html(html),
+                client_id=client_id,
+            )
+            _attach(message, attachments)
+            _touch_case(case, message)
+            log_event(
+                case,
+                EventKind.MESSAGE_POSTED,
+                contact=contact,
+                message_id=message.pk,
+                audience=Audience.CUSTOMER,
+                files=[attachment.name for attachment in attachments],
+            )
+            _publish_message(case, message)
+    except IntegrityError:
+        existing = _already_posted(Q(author_contact=contact), client_id, case)
+        if existing is None:
+            raise
+        return existing, False
+    return message, True
+
+
+def do_mark_read(member: Member, case: Case, message_id: int) -> ReadMarker:
+    """Move the member's read marker on the case forward to ``message_id``; never backwards."""
+    if not Message.objects.filter(pk=message_id, case=case).exists():
+        raise HubError(_("That message is not on this case."), field="message_id")
+    with transaction.atomic():
+        return _advance_marker(member, case, message_id)
+
+
+def unread_count(member: Member, case: Case, after: int) -> int:
+    return Message.objects.filter(case=case, pk__gt=after).exclude(author_member=member).count()
+
+
+def _advance_marker(member: Member, case: Case, message_id: int) -> ReadMarker:
+    marker, _created = ReadMarker.objects.select_for_update().get_or_create(
+        member=member, case=case, defaults={"organization_id": case.organization_id}
+    )
+    if marker.last_read_message_id >= message_id:
+        return marker
+    marker.last_read_message_id = message_id
+    marker.save(update_fields=["last_read_message_id", "updated"])
+    event: ReadUpdated = {
+        "type": "read.updated",
+        "organization_id": case.organization_id,
+        "case_id": case.pk,
+        "member_id": member.pk,
+        "last_read_message_id": message_id,
+        "unread_count": unread_count(member, case, message_id),
+    }
+    send_event_on_commit(
+        event,
+        [member_group(case.organization_id, member.pk), case_group(case.organization_id, case.pk)],
+    )
+    return marker
+
+
+def _attach(message: Message, attachments: Sequence[Attachment]) -> None:
+    if attachments:
+        Attachment.objects.filter(pk__in=[a.pk for a in attachments], message=None).update(
+            message=message
+        )
+
+
+def _touch_case(case: Case, message: Message) -> None:
+    case.last_activity = message.created
+    case.last_message = message
+    case.save(update_fields=["last_activity", "last_message"])
+
+
+def _publish_message(case: Case, message: Message) -> None:
+    organization_id = case.organization_id
+    payload = message_payload(message)
+    created: MessageCreated = {
+        "type": "message.created",
+        "organization_id": organization_id,
+        "case_id": case.pk,
+        "message": payload,
+        "case": case_payload(case),
+    }
+    groups = [inbox_group(organization_id), case_group(organization_id, case.pk)]
+    if message.audience == Audience.CUSTOMER and case.portal_visible:
+        groups.append(portal_case_group(organization_id, case.pk))
+    send_event_on_commit(created, groups)
+    for mention in message.mentions.all():
+        mentioned: MentionCreated = {
+            "type": "mention",
+            "organization_id": organization_id,
+            "case_id": case.pk,
+            "member_id": mention.member_id,
+            "message": payload,
+        }
+        send_event_on_commit(mentioned, [member_group(organization_id, mention.member_id)])

@@ -1,0 +1,105 @@
+"""What a file really is, whatever its name says.
+
+The type comes from the file's first bytes, not from the uploader's name or Content-Type; a file
+whose name promises one type and whose bytes are another (``invoice.pdf`` that is a program) is
+refused, and so is any type not on the list below.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePath
+from typing import Protocol
+
+import filetype
+from django.utils.translation import gettext as _
+
+from hub.errors import TooLarge, UnsupportedType
+
+# What customers and technicians send: photos, PDFs, office documents, plain text.
+ALLOWED_TYPES = {
+    "image/jpeg": {".jpg", ".jpeg"},
+    "image/png": {".png"},
+    "image/gif": {".gif"},
+    "image/webp": {".webp"},
+    "image/heic": {".heic"},
+    "image/heif": {".heif"},
+    "application/pdf": {".pdf"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {".xlsx"},
+    "application/vnd.oasis.opendocument.text": {".odt"},
+    "application/vnd.oasis.opendocument.spreadsheet": {".ods"},
+    "text/plain": {".txt", ".csv", ".log"},
+}
+HEAD_BYTES = 8192
+
+
+class Readable(Protocol):
+    def tell(self) -> int: ...
+    def read(self, size: int = ..., /) -> bytes: ...
+    def seek(self, offset: int, whence: int = ..., /) -> int: ...
+
+
+def clean_name(name: str) -> str:
+    """The last path component, without control characters, at most 200 characters."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
+    if len(base) > 200:
+        stem, suffix = base.rsplit(".", 1) if "." in base[-12:] else (base, "")
+        base = stem[: 199 - len(suffix)] + ("." + suffix if suffix else "")
+    return base
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is still text.
+        if error.start < len(head) - 4:
+            return False
+    lowered = head[:512].lstrip().lower()
+    # Markup is not plain text: a browser may run it.
+    return not lowered.startswith((b"<", b"#!"))
+
+
+def sniff(stream: Readable, name: str, size: int, limit: int) -> str:
+    """The content type of ``stream``, or a ``HubError`` a person can act on."""
+    if size > limit:
+        raise TooLarge(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": _megabytes(size), "limit": _megabytes(limit)},
+            field="file",
+        )
+    if size == 0:
+        raise UnsupportedType(_("The file is empty."), field="file")
+    position = stream.tell()
+    head = stream.read(HEAD_BYTES)
+    stream.seek(position)
+    suffix = PurePath(name).suffix.lower()
+    kind = filetype.guess(head)
+    if kind is not None:
+        content_type = str(kind.mime)
+    elif _looks_like_text(head):
+        content_type = "text/plain"
+    else:
+        content_type = "application/octet-stream"
+    allowed_suffixes = ALLOWED_TYPES.get(content_type)
+    if allowed_suffixes is None:
+        raise UnsupportedType(
+            _("Files of this type cannot be attached: photos, PDF, office documents and text are."),
+            field="file",
+        )
+    if suffix not in allowed_suffixes:
+        expected = mimetypes.guess_type(name)[0] or suffix or _("no type")
+        raise UnsupportedType(
+            _("“%(name)s” is named as %(named)s but its content is %(real)s.")
+            % {"name": name, "named": expected, "real": content_type},
+            field="file",
+        )
+    return content_type
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")

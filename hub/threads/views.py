@@ -1,0 +1,283 @@
+"""The JSON doors of cases and conversations: parse, authorise, call an action, answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from hub.accounts.models import Member
+from hub.customers.access import access_contact, access_customer
+from hub.errors import HubError, TooLarge
+from hub.http import (
+    created,
+    field_bool,
+    field_datetime,
+    field_id,
+    field_ids,
+    field_optional_str,
+    field_str,
+    json_view,
+    query_int,
+    read_json,
+)
+from hub.threads import inbox
+from hub.threads.access import (
+    access_attachment,
+    access_case,
+    access_colleague,
+    access_team,
+)
+from hub.threads.actions.attachments import do_upload_attachment
+from hub.threads.actions.cases import (
+    do_assign_case,
+    do_change_deadline,
+    do_change_priority,
+    do_change_status,
+    do_create_case,
+    do_set_customer_channel,
+    do_set_portal_visible,
+    do_take_over_case,
+)
+from hub.threads.actions.messages import do_mark_read, do_post_message
+from hub.threads.models import Attachment, Case, Event, Message, ReadMarker
+from hub.threads.payloads import (
+    attachment_payload,
+    case_payload,
+    message_payload,
+    person,
+    timestamp,
+)
+
+MESSAGE_PAGE = 50
+MAX_MESSAGE_PAGE = 200
+
+
+@json_view("GET", "POST")
+def cases(request: HttpRequest, member: Member) -> Any:
+    if request.method == "POST":
+        return _create_case(request, member)
+    limit = query_int(request, "limit")
+    statuses = tuple(s for s in request.GET.get("status", "").split(",") if s)
+    page = inbox.list_inbox(
+        member,
+        inbox.InboxQuery(
+            assigned=request.GET.get("assigned") or None,
+            team=request.GET.get("team") or None,
+            statuses=statuses,
+            mentions=request.GET.get("mentions") in ("1", "true"),
+            unread=request.GET.get("unread") in ("1", "true"),
+            search=request.GET.get("q", ""),
+            cursor=request.GET.get("cursor") or None,
+            limit=inbox.DEFAULT_PAGE if limit is None else limit,
+        ),
+    )
+    return {"results": page.rows, "next_cursor": page.next_cursor}
+
+
+def _create_case(request: HttpRequest, member: Member) -> JsonResponse:
+    data = read_json(request)
+    customer_id = field_id(data, "customer")
+    contact_id = field_id(data, "contact")
+    member_id = field_id(data, "assignee_member")
+    team_id = field_id(data, "assignee_team")
+    case = do_create_case(
+        member,
+        title=field_str(data, "title", default=""),
+        customer=None if customer_id is None else access_customer(member, customer_id),
+        contact=None if contact_id is None else access_contact(member, contact_id),
+        assignee_member=None if member_id is None else access_colleague(member, member_id),
+        assignee_team=None if team_id is None else access_team(member, team_id),
+        priority=field_str(data, "priority", default="normal"),
+        deadline=field_datetime(data, "deadline"),
+        portal_visible=field_bool(data, "portal_visible"),
+        customer_channel=field_bool(data, "customer_channel"),
+        external_reference=field_str(data, "external_reference", default=""),
+    )
+    return created(case_payload(case))
+
+
+@json_view("GET", "PATCH")
+def case_detail(request: HttpRequest, member: Member, case_id: int) -> Any:
+    if request.method == "PATCH":
+        return _update_case(request, member, case_id)
+    case = access_case(member, case_id)
+    markers = ReadMarker.objects.filter(case=case).select_related("member").order_by("member_id")
+    mine = next((m.last_read_message_id for m in markers if m.member_id == member.pk), 0)
+    return {
+        "case": case_payload(case),
+        "unread_count": Message.objects.filter(case=case, pk__gt=mine)
+        .exclude(author_member=member)
+        .count(),
+        "read_markers": [
+            {
+                "member_id": m.member_id,
+                "name": m.member.display_name,
+                "last_read_message_id": m.last_read_message_id,
+                "updated": timestamp(m.updated),
+            }
+            for m in markers
+        ],
+    }
+
+
+# One action per field, applied in this order; each is its own transaction and event.
+CASE_FIELDS = ("status", "priority", "deadline", "customer_channel", "portal_visible")
+
+
+def _update_case(request: HttpRequest, member: Member, case_id: int) -> Any:
+    data = read_json(request)
+    unknown = sorted(set(data) - set(CASE_FIELDS))
+    if unknown:
+        raise HubError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)},
+            field=unknown[0],
+        )
+    case = access_case(member, case_id)
+    if "status" in data:
+        case = do_change_status(member, case, field_str(data, "status"))
+    if "priority" in data:
+        case = do_change_priority(member, case, field_str(data, "priority"))
+    if "deadline" in data:
+        case = do_change_deadline(member, case, field_datetime(data, "deadline"))
+    if "customer_channel" in data:
+        case = do_set_customer_channel(member, case, field_bool(data, "customer_channel"))
+    if "portal_visible" in data:
+        case = do_set_portal_visible(member, case, field_bool(data, "portal_visible"))
+    return {"case": case_payload(case)}
+
+
+@json_view("POST")
+def assign(request: HttpRequest, member: Member, case_id: int) -> Any:
+    data = read_json(request)
+    member_id = field_id(data, "member")
+    team_id = field_id(data, "team")
+    case = access_case(member, case_id)
+    case = do_assign_case(
+        member,
+        case,
+        member=None if member_id is None else access_colleague(member, member_id),
+        team=None if team_id is None else access_team(member, team_id),
+    )
+    return {"case": case_payload(case)}
+
+
+@json_view("POST")
+def take_over(request: HttpRequest, member: Member, case_id: int) -> Any:
+    case = do_take_over_case(member, access_case(member, case_id))
+    return {"case": case_payload(case)}
+
+
+@json_view("GET", "POST")
+def messages(request: HttpRequest, member: Member, case_id: int) -> Any:
+    case = access_case(member, case_id)
+    if request.method == "POST":
+        return _post_message(request, member, case)
+    before = query_int(request, "before")
+    after = query_int(request, "after")
+    if before is not None and after is not None:
+        raise HubError(_("Ask for messages before or after an id, not both."), field="before")
+    limit = max(1, min(query_int(request, "limit") or MESSAGE_PAGE, MAX_MESSAGE_PAGE))
+    thread = Message.objects.filter(case=case).select_related("author_member", "author_contact")
+    thread = thread.prefetch_related("attachments", "mentions")
+    if after is not None:
+        page = list(thread.filter(pk__gt=after).order_by("pk")[: limit + 1])
+        more = len(page) > limit
+        page = page[:limit]
+    else:
+        if before is not None:
+            thread = thread.filter(pk__lt=before)
+        page = list(thread.order_by("-pk")[: limit + 1])
+        more = len(page) > limit
+        page = list(reversed(page[:limit]))
+    return {"results": [message_payload(m) for m in page], "has_more": more}
+
+
+def _post_message(request: HttpRequest, member: Member, case: Case) -> HttpResponse:
+    data = read_json(request)
+    attachment_ids = field_ids(data, "attachments")
+    attachments = list(
+        Attachment.objects.filter(
+            pk__in=attachment_ids, case=case, uploaded_by_member=member, message=None
+        )
+    )
+    if len(attachments) != len(attachment_ids):
+        raise HubError(_("One of the files cannot be attached here."), field="attachments")
+    message, is_new = do_post_message(
+        member,
+        case,
+        audience=field_str(data, "audience"),
+        text=field_str(data, "text"),
+        html=field_optional_str(data, "html") or "",
+        client_id=field_optional_str(data, "client_id"),
+        attachments=attachments,
+    )
+    return JsonResponse(message_payload(message), status=201 if is_new else 200)
+
+
+@json_view("POST")
+def mark_read(request: HttpRequest, member: Member, case_id: int) -> Any:
+    data = read_json(request)
+    message_id = field_id(data, "message_id")
+    if message_id is None:
+        raise HubError(_("%(field)s is required.") % {"field": "message_id"}, field="message_id")
+    case = access_case(member, case_id)
+    marker = do_mark_read(member, case, message_id)
+    return {"case_id": case.pk, "last_read_message_id": marker.last_read_message_id}
+
+
+@json_view("GET", "POST")
+def attachments(request: HttpRequest, member: Member, case_id: int) -> Any:
+    case = access_case(member, case_id)
+    if request.method == "GET":
+        files = Attachment.objects.filter(case=case).order_by("pk")
+        return {"results": [attachment_payload(a) for a in files]}
+    limit = settings.HUB_UPLOAD_MAX_BYTES
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > limit + 64 * 1024:
+        # Refused before the body is read: a huge upload costs us nothing.
+        raise TooLarge(
+            _("The file is larger than the limit of %(limit)d MB.")
+            % {"limit": limit // (1024 * 1024)},
+            field="file",
+        )
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise HubError(_("Send the file as multipart form data in the field “file”."), field="file")
+    attachment = do_upload_attachment(member, case, upload)
+    return created(attachment_payload(attachment))
+
+
+@json_view("GET")
+def attachment_download(request: HttpRequest, member: Member, attachment_id: int) -> Any:
+    attachment = access_attachment(member, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@json_view("GET")
+def events(request: HttpRequest, member: Member, case_id: int) -> Any:
+    case = access_case(member, case_id)
+    log = Event.objects.filter(case=case).select_related("actor_member", "actor_contact")
+    return {
+        "results": [
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "label": e.get_kind_display(),
+                "actor": person(e.actor_member, e.actor_contact),
+                "data": e.data,
+                "created": timestamp(e.created),
+            }
+            for e in log.order_by("pk")
+        ]
+    }

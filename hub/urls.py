@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hub.accounts import views as accounts
+from hub.threads import views as threads
+from hub.web import views as web
+
+api = [
+    path("session", accounts.session, name="session"),
+    path("me", accounts.me, name="me"),
+    path("me/organization", accounts.switch_organization, name="switch-organization"),
+    path("colleagues", accounts.colleagues, name="colleagues"),
+    path("cases", threads.cases, name="cases"),
+    path("cases/<int:case_id>", threads.case_detail, name="case"),
+    path("cases/<int:case_id>/assign", threads.assign, name="case-assign"),
+    path("cases/<int:case_id>/take-over", threads.take_over, name="case-take-over"),
+    path("cases/<int:case_id>/messages", threads.messages, name="case-messages"),
+    path("cases/<int:case_id>/read", threads.mark_read, name="case-read"),
+    path("cases/<int:case_id>/attachments", threads.attachments, name="case-attachments"),
+    path("cases/<int:case_id>/events", threads.events, name="case-events"),
+    path(
+        "attachments/<int:attachment_id>", threads.attachment_download, name="attachment-download"
+    ),
+    path("openapi.json", web.openapi, name="openapi"),
+]
+
+urlpatterns = [
+    path("api/", include((api, "api"))),
+    path("admin/", admin.site.urls),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
+    path("", web.home, name="home"),
+]

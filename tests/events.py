@@ -1,0 +1,67 @@
+"""Listen to the channel layer as a consumer would, to assert what an action published."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from hub.events import Group
+
+
+class Recorder:
+    """The events that reached each group, in order."""
+
+    def __init__(self) -> None:
+        self.by_group: dict[str, list[dict[str, Any]]] = {}
+
+    def of(self, group: Group) -> list[dict[str, Any]]:
+        return self.by_group.get(group.name, [])
+
+    def types(self, group: Group) -> list[str]:
+        return [event["type"] for event in self.of(group)]
+
+    @property
+    def all(self) -> list[dict[str, Any]]:
+        return [event for events in self.by_group.values() for event in events]
+
+
+@contextmanager
+def recording(*groups: Group, settle: float = 0.15) -> Iterator[Recorder]:
+    """Subscribe one fresh channel per group, run the block, then collect what arrived.
+
+    Use inside ``django_capture_on_commit_callbacks(execute=True)`` (or a real transaction), since
+    actions publish only after commit."""
+    layer = get_channel_layer()
+    assert layer is not None
+    recorder = Recorder()
+
+    async def subscribe() -> dict[str, str]:
+        channels: dict[str, str] = {}
+        for group in groups:
+            channels[group.name] = await layer.new_channel()
+            await layer.group_add(group.name, channels[group.name])
+        return channels
+
+    channels = async_to_sync(subscribe)()
+    try:
+        yield recorder
+    finally:
+
+        async def collect() -> None:
+            for name, channel in channels.items():
+                received = recorder.by_group.setdefault(name, [])
+                while True:
+                    try:
+                        envelope = await asyncio.wait_for(layer.receive(channel), settle)
+                    except TimeoutError:
+                        break
+                    assert envelope["type"] == "hub.event"
+                    received.append(envelope["event"])
+                await layer.group_discard(name, channel)
+
+        async_to_sync(collect)()
