@@ -3,14 +3,21 @@ makes them; organisations, members and customers have no actions yet and are cre
 
 from __future__ import annotations
 
+import io
 import itertools
+import struct
+import zipfile
+import zlib
 from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hub.accounts.models import Member, Organization, Role, Team, User
 from hub.customers.models import Contact, Customer
+from hub.threads.actions.attachments import do_upload_attachment
 from hub.threads.actions.cases import do_create_case
 from hub.threads.actions.messages import do_post_message
-from hub.threads.models import Audience, Case, Message
+from hub.threads.models import Attachment, Audience, Case, Message
 
 PASSWORD = "correct horse battery staple"
 _serial = itertools.count(1)
@@ -87,3 +94,64 @@ def post(
 ) -> Message:
     message, _created = do_post_message(actor, case, audience=audience, text=text)
     return message
+
+
+def png_bytes(width: int = 2, height: int = 2) -> bytes:
+    """A real, valid PNG image: signature, header, pixels and end, with correct checksums."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", checksum)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = b"".join(b"\x00" + b"\xd0\x20\x30" * width for _row in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IEND", b"")
+    )
+
+
+def make_attachment(
+    actor: Member, case: Case, name: str = "photo.png", content: bytes | None = None
+) -> Attachment:
+    """An uploaded file on ``case``, not yet attached to a message."""
+    data = png_bytes() if content is None else content
+    return do_upload_attachment(actor, case, SimpleUploadedFile(name, data))
+
+
+# Real files, built here so that no binary fixture has to be checked in.
+
+
+def pdf_bytes() -> bytes:
+    """A minimal one-page PDF."""
+    return (
+        b"%PDF-1.4\n"
+        b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def zip_bytes(*entries: tuple[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in entries:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    """The skeleton of a Word document, in the order Word writes its parts."""
+    return zip_bytes(
+        ("[Content_Types].xml", "<Types/>"),
+        ("_rels/.rels", "<Relationships/>"),
+        ("word/document.xml", "<w:document/>"),
+    )
+
+
+def make_upload(name: str = "bilde.png", content: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes() if content is None else content)
+
