@@ -248,7 +248,6 @@ class EventKind(models.TextChoices):
     DEADLINE_CHANGED = "case.deadline_changed", _("changed the deadline")
     CHANNEL_TOGGLED = "case.customer_channel", _("switched customer communication")
     PORTAL_TOGGLED = "case.portal_visible", _("changed portal visibility")
-    ATTACHMENT_UPLOADED = "attachment.uploaded", _("uploaded a file")
 
 
 class Event(models.Model):
