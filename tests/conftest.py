@@ -44,3 +44,9 @@ def login(member: Member, *, enforce_csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=enforce_csrf)
     assert client.login(username=member.user.username, password=PASSWORD)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Settings) -> None:
+    """Hash test passwords cheaply: the default PBKDF2 costs half a second per login."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -34,8 +34,8 @@ class Recorder:
 def recording(*groups: Group, settle: float = 0.15) -> Iterator[Recorder]:
     """Subscribe one fresh channel per group, run the block, then collect what arrived.
 
-    Use inside ``django_capture_on_commit_callbacks(execute=True)`` (or a real transaction), since
-    actions publish only after commit."""
+    Actions publish only after commit, so put ``django_capture_on_commit_callbacks(execute=True)``
+    (or a real transaction) *inside* this block: the callbacks must have run before it collects."""
     layer = get_channel_layer()
     assert layer is not None
     recorder = Recorder()

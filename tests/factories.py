@@ -8,9 +8,12 @@ import itertools
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from hub.accounts.models import Member, Organization, Role, Team, User
 from hub.customers.models import Contact, Customer
@@ -155,3 +158,14 @@ def docx_bytes() -> bytes:
 def make_upload(name: str = "bilde.png", content: bytes | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes() if content is None else content)
 
+
+class _RolledBack(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Run the block in a transaction (a savepoint inside a test's) that is then rolled back."""
+    with suppress(_RolledBack), transaction.atomic():
+        yield
+        raise _RolledBack

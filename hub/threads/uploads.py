@@ -50,15 +50,18 @@ def clean_name(name: str) -> str:
     return base
 
 
+BYTE_ORDER_MARKS = (b"\xef\xbb\xbf",)
+# Control characters other than tab, line feed, form feed and carriage return: a binary sign.
+BINARY_BYTES = bytes(range(9)) + b"\x0b" + bytes(range(14, 32)) + b"\x7f"
+
+
 def _looks_like_text(head: bytes) -> bool:
-    if b"\x00" in head:
+    """Text in UTF-8 or in the Windows-1252/Latin-1 that Excel still writes CSV files in (both
+    free of control characters, which is what tells text from binary); never markup."""
+    for mark in BYTE_ORDER_MARKS:
+        head = head.removeprefix(mark)
+    if any(byte in BINARY_BYTES for byte in head):
         return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut at the end of the sample is still text.
-        if error.start < len(head) - 4:
-            return False
     lowered = head[:512].lstrip().lower()
     # Markup is not plain text: a browser may run it.
     return not lowered.startswith((b"<", b"#!"))

@@ -108,11 +108,22 @@ def test_a_name_that_promises_another_type_is_refused(
         b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
         b'<?xml version="1.0"?><root/>',
         b"#!/bin/sh\nrm -rf /\n",
+        b"\xef\xbb\xbf<html><script>alert(1)</script>",
     ],
 )
 def test_markup_and_scripts_named_as_text_are_refused(content: bytes) -> None:
     with pytest.raises(UnsupportedType, match="cannot be attached"):
         check(content, "notat.txt")
+
+
+def test_a_windows_1252_csv_from_excel_is_text() -> None:
+    content = "Kunde;Adresse\nBjørn Ødegård;Åsveien 3\nGörel Ström;Storgatan 1\n".encode("cp1252")
+    assert check(content, "kunder.csv") == "text/plain"
+
+
+def test_control_characters_mark_a_binary_file() -> None:
+    with pytest.raises(UnsupportedType, match="cannot be attached"):
+        check(b"abc\x01\x02def" * 10, "notat.txt")
 
 
 def test_an_empty_file_is_refused() -> None:

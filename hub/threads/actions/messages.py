@@ -65,6 +65,11 @@ def _clean_client_id(client_id: str | None) -> str | None:
     return client_id
 
 
+def _check_channel(channel: str) -> None:
+    if channel not in Channel.values:
+        raise HubError(_("Unknown channel."), field="channel")
+
+
 def _already_posted(author: Q, client_id: str | None, case: Case) -> Message | None:
     if client_id is None:
         return None
@@ -99,6 +104,7 @@ def do_post_message(
         return existing, False
     if audience not in Audience.values:
         raise HubError(_("Unknown audience."), field="audience")
+    _check_channel(channel)
     text = _clean_text(text)
     if audience == Audience.CUSTOMER:
         if case.is_internal:
@@ -174,6 +180,11 @@ def do_receive_customer_message(
     customer communication is off: a customer's words are never dropped."""
     if contact.organization_id != case.organization_id:
         raise HubError(_("That contact belongs to another organisation."))
+    if case.customer_id is None or contact.customer_id != case.customer_id:
+        raise HubError(
+            _("That contact is not one of the case's customer's contacts."), field="contact"
+        )
+    _check_channel(channel)
     client_id = _clean_client_id(client_id)
     existing = _already_posted(Q(author_contact=contact), client_id, case)
     if existing is not None:
