@@ -12,19 +12,38 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Concatenate
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 
 from hub.accounts.models import Member
 from hub.errors import HubError
 
-type View = Callable[..., HttpResponse]
+type View = Callable[..., HttpResponseBase]
 type MemberView = Callable[Concatenate[HttpRequest, Member, ...], Any]
 
 
 def error_response(error: HubError) -> JsonResponse:
     return JsonResponse({"error": error.as_dict()}, status=error.status)
+
+
+def method_not_allowed(methods: tuple[str, ...]) -> JsonResponse:
+    error = HubError(_("Method not allowed."), code="method_not_allowed")
+    response = JsonResponse({"error": error.as_dict()}, status=405)
+    response["Allow"] = ", ".join(methods)
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal, as JSON for the API and as Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        error = HubError(
+            _("The request lacks a valid CSRF token. Reload the page and try again."),
+            code="csrf_failed",
+        )
+        return JsonResponse({"error": error.as_dict()}, status=403)
+    return django_csrf_failure(request, reason)
 
 
 def _unauthenticated() -> JsonResponse:
@@ -35,20 +54,17 @@ def _unauthenticated() -> JsonResponse:
 def json_view(*methods: str) -> Callable[[MemberView], View]:
     def decorate(view: MemberView) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             member: Member | None = getattr(request, "member", None)
             if member is None:
                 return _unauthenticated()
             if request.method not in methods:
-                error = HubError(_("Method not allowed."), code="method_not_allowed")
-                response = JsonResponse({"error": error.as_dict()}, status=405)
-                response["Allow"] = ", ".join(methods)
-                return response
+                return method_not_allowed(methods)
             try:
                 result = view(request, member, *args, **kwargs)
             except HubError as error:
                 return error_response(error)
-            if isinstance(result, HttpResponse):
+            if isinstance(result, HttpResponseBase):
                 return result
             return JsonResponse(result, safe=False)
 

@@ -98,6 +98,7 @@ def _database() -> dict[str, Any]:
         url = f"sqlite:///{VAR_DIR / 'hub.sqlite3'}"
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = "hub.sqlite"  # Django's SQLite with Unicode-aware LIKE
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue up
         # instead of one failing with "database is locked" half-way (e.g. case numbers).
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
@@ -154,6 +155,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "hub.http.csrf_failure"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -23,7 +23,12 @@ def settings_in(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProc
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed probe
         [sys.executable, "-c", PROBE],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "hub.settings", "HUB_VAR_DIR": str(tmp_path), **env},
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "hub.settings",
+            "HUB_VAR_DIR": str(tmp_path),
+            **env,
+        },
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -37,7 +42,7 @@ def test_embedded_defaults(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:3] == [
         "True",
-        "django.db.backends.sqlite3",
+        "hub.sqlite",
         "channels.layers.InMemoryChannelLayer",
     ]
 

@@ -15,7 +15,7 @@ SESSION_ORGANIZATION_KEY = "hub.organization_id"
 
 def current_member(request: HttpRequest) -> Member | None:
     """The member the logged-in user acts as: the organisation chosen in the session, else the
-    first one they belong to."""
+    one they joined first (their home company, not whichever sorts first by name)."""
     user = request.user
     if not user.is_authenticated:
         return None
@@ -27,7 +27,7 @@ def current_member(request: HttpRequest) -> Member | None:
         chosen = members.filter(organization_id=wanted).first()
         if chosen is not None:
             return chosen
-    return members.order_by("organization__name", "pk").first()
+    return members.order_by("pk").first()
 
 
 def member_language(member: Member) -> str:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
+from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_language
 from hub.accounts.models import Member, Team
 from hub.errors import HubError, NotFound
-from hub.http import error_response, field_id, field_str, json_view, read_json
+from hub.http import (
+    error_response,
+    field_id,
+    field_str,
+    json_view,
+    method_not_allowed,
+    read_json,
+)
+
+SESSION_METHODS = ("GET", "POST", "DELETE")
 
 
 def me_payload(member: Member) -> dict[str, Any]:
@@ -45,10 +54,11 @@ def me_payload(member: Member) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET", "POST", "DELETE"])
 def session(request: HttpRequest) -> JsonResponse:
     """GET: the CSRF token (as a cookie) and who is logged in. POST: log in with username and
     password. DELETE: log out."""
+    if request.method not in SESSION_METHODS:
+        return method_not_allowed(SESSION_METHODS)
     if request.method == "DELETE":
         logout(request)
         return JsonResponse({"authenticated": False})
@@ -102,6 +112,8 @@ def colleagues(request: HttpRequest, member: Member) -> Any:
         ],
         "teams": [
             {"id": t.pk, "name": t.name, "member_ids": [m.pk for m in t.members.all()]}
-            for t in teams.prefetch_related("members").order_by("name")
+            for t in teams.prefetch_related(
+                Prefetch("members", queryset=Member.objects.filter(is_active=True).order_by("pk"))
+            ).order_by("name")
         ],
     }

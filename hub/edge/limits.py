@@ -11,14 +11,15 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.sizes import format_limit
+
 
 def too_large_body(limit: int) -> bytes:
-    megabytes = limit // (1024 * 1024)
     return json.dumps(
         {
             "error": {
                 "code": "too_large",
-                "message": f"The request is larger than the limit of {megabytes} MB.",
+                "message": f"The request is larger than the limit of {format_limit(limit)}.",
                 "field": None,
             }
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -77,8 +77,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         moment = parse_datetime(when)
         if moment is None or moment.tzinfo is None:
             raise ValueError(when)
-        return moment, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        # A time at the edge of the calendar can overflow when made UTC; find out here.
+        return moment.astimezone(UTC), int(pk)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise HubError(_("That page cursor is not valid."), field="cursor") from None
 
 

@@ -64,8 +64,10 @@ class Case(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cases")
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
+    # RESTRICT: a customer with cases cannot be deleted on its own, but an organisation can be,
+    # taking its customers and cases with it.
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Customer, on_delete=models.RESTRICT, null=True, blank=True, related_name="cases"
     )
     contact = models.ForeignKey(
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"

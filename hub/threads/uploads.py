@@ -15,6 +15,7 @@ import filetype
 from django.utils.translation import gettext as _
 
 from hub.errors import TooLarge, UnsupportedType
+from hub.sizes import format_limit, format_size
 
 # What customers and technicians send: photos, PDFs, office documents, plain text.
 ALLOWED_TYPES = {
@@ -71,8 +72,8 @@ def sniff(stream: Readable, name: str, size: int, limit: int) -> str:
     """The content type of ``stream``, or a ``HubError`` a person can act on."""
     if size > limit:
         raise TooLarge(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": _megabytes(size), "limit": _megabytes(limit)},
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": format_size(size), "limit": format_limit(limit)},
             field="file",
         )
     if size == 0:
@@ -102,7 +103,3 @@ def sniff(stream: Readable, name: str, size: int, limit: int) -> str:
             field="file",
         )
     return content_type
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from hub.http import (
     query_int,
     read_json,
 )
+from hub.sizes import format_limit
 from hub.threads import inbox
 from hub.threads.access import (
     access_attachment,
@@ -198,10 +200,13 @@ def messages(request: HttpRequest, member: Member, case_id: int) -> Any:
 def _post_message(request: HttpRequest, member: Member, case: Case) -> HttpResponse:
     data = read_json(request)
     attachment_ids = field_ids(data, "attachments")
+    # A file counts as attachable here when still free, or when it already went out with this
+    # very client_id (a resend): the action then answers with the stored message.
+    client_id = field_optional_str(data, "client_id")
     attachments = list(
         Attachment.objects.filter(
-            pk__in=attachment_ids, case=case, uploaded_by_member=member, message=None
-        )
+            pk__in=attachment_ids, case=case, uploaded_by_member=member
+        ).filter(Q(message=None) | Q(message__client_id=client_id, message__author_member=member))
     )
     if len(attachments) != len(attachment_ids):
         raise HubError(_("One of the files cannot be attached here."), field="attachments")
@@ -211,7 +216,7 @@ def _post_message(request: HttpRequest, member: Member, case: Case) -> HttpRespo
         audience=field_str(data, "audience"),
         text=field_str(data, "text"),
         html=field_optional_str(data, "html") or "",
-        client_id=field_optional_str(data, "client_id"),
+        client_id=client_id,
         attachments=attachments,
     )
     return JsonResponse(message_payload(message), status=201 if is_new else 200)
@@ -239,8 +244,7 @@ def attachments(request: HttpRequest, member: Member, case_id: int) -> Any:
     if declared > limit + 64 * 1024:
         # Refused before the body is read: a huge upload costs us nothing.
         raise TooLarge(
-            _("The file is larger than the limit of %(limit)d MB.")
-            % {"limit": limit // (1024 * 1024)},
+            _("The file is larger than the limit of %(limit)s.") % {"limit": format_limit(limit)},
             field="file",
         )
     upload = request.FILES.get("file")

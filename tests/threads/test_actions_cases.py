@@ -33,8 +33,10 @@ from tests.factories import (
     make_case,
     make_contact,
     make_customer,
+    make_customer_case,
     make_member,
     make_team,
+    post,
     rolled_back,
 )
 
@@ -688,3 +690,36 @@ def test_a_rolled_back_change_publishes_nothing(
     assert recorder.all == []
     assert case_payload(stored(case)) == before
     assert Event.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"priority": Priority.URGENT},
+        {"deadline": datetime(2026, 12, 1, 9, tzinfo=UTC)},
+        {"customer_channel": True},
+        {"portal_visible": True},
+    ],
+    ids=["priority", "deadline", "customer-channel", "portal"],
+)
+def test_a_technician_may_not_set_at_creation_what_they_may_not_change(
+    technician: Member, fields: dict[str, Any]
+) -> None:
+    customer = make_customer(technician.organization)
+    with pytest.raises(Forbidden, match="Only administrators and dispatchers"):
+        do_create_case(technician, title="Ekstra kurs", customer=customer, **fields)
+    assert not Case.objects.exists()
+
+
+def test_a_naive_deadline_is_refused_at_creation(dispatcher: Member) -> None:
+    with pytest.raises(HubError, match="time zone") as caught:
+        do_create_case(dispatcher, title="Frist uten sone", deadline=datetime(2026, 12, 1, 9))  # noqa: DTZ001
+    assert caught.value.field == "deadline"
+    assert not Case.objects.exists()
+
+
+def test_an_organisation_with_customer_cases_can_be_deleted(dispatcher: Member) -> None:
+    case = make_customer_case(dispatcher)
+    post(dispatcher, case, "Notat")
+    dispatcher.organization.delete()
+    assert not Case.objects.exists()

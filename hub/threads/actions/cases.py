@@ -61,9 +61,19 @@ def do_create_case(
         raise HubError(_("Assign a case to a member or a team, not both."), field="assignee")
     if priority not in Priority.values:
         raise HubError(_("Unknown priority."), field="priority")
+    if deadline is not None and timezone.is_naive(deadline):
+        raise HubError(_("A deadline needs a time zone."), field="deadline")
     if actor.is_technician:
         if assignee_team is not None or assignee_member not in (None, actor):
             raise Forbidden(_("Technicians may only create cases for themselves."))
+        # What a technician may not change on a case, they may not set when creating one.
+        if priority != Priority.NORMAL or deadline or customer_channel or portal_visible:
+            raise Forbidden(
+                _(
+                    "Only administrators and dispatchers may set priority, deadline, "
+                    "customer communication or portal visibility."
+                )
+            )
         assignee_member = actor
     organization_id = actor.organization_id
     for row in (customer, contact, assignee_member, assignee_team):

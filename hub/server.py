@@ -1,0 +1,98 @@
+"""daphne, refusing oversized request bodies while they arrive.
+
+daphne (Twisted) buffers a whole request body, to disk when large, before it calls the ASGI
+application, so ``hub.edge.limits.BodyLimit`` alone would answer a 10 GB upload only after the
+10 GB had been received and stored. Here the limit is applied to the request as Twisted reads it:
+a declared ``Content-Length`` over the limit is answered 413 from the headers alone, and a
+chunked body is cut off at the limit. ``python -m hub.server`` takes daphne's options and always
+serves ``hub.asgi:application``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from typing import Any, ClassVar
+
+import django
+from daphne import server as daphne_server
+from daphne.cli import CommandLineInterface
+from daphne.http_protocol import HTTPFactory, WebRequest
+from twisted.internet import reactor
+
+from hub.edge.limits import too_large_body
+
+# How long a refused client may go on sending before the connection is dropped.
+DRAIN_SECONDS = 5.0
+
+
+class LimitedWebRequest(WebRequest):  # type: ignore[misc]
+    body_limit: ClassVar[int] = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.received = 0
+        self.refused = False
+
+    def gotLength(self, length: int | None) -> None:
+        if length is not None and length > self.body_limit:
+            self.refuse()
+            return
+        super().gotLength(length)
+
+    def handleContentChunk(self, data: bytes) -> None:
+        if self.refused:
+            return
+        self.received += len(data)
+        if self.received > self.body_limit:
+            self.refuse()
+            return
+        super().handleContentChunk(data)
+
+    def process(self) -> Any:
+        if self.refused:
+            return None
+        return super().process()
+
+    def refuse(self) -> None:
+        """Answer 413 at once and close our side; what the client still sends is discarded, so
+        it can read the answer instead of meeting a reset."""
+        self.refused = True
+        self.content = io.BytesIO()
+        body = too_large_body(self.body_limit)
+        head = (
+            "HTTP/1.1 413 Payload Too Large\r\n"
+            "Content-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        transport = self.channel.transport
+        transport.write(head + body)
+        transport.loseWriteConnection()
+        # The zope interface stubs read callLater's first parameter as "self".
+        reactor.callLater(DRAIN_SECONDS, transport.abortConnection)  # type: ignore[arg-type]
+
+
+class LimitedHTTPFactory(HTTPFactory):  # type: ignore[misc]
+    def buildProtocol(self, addr: Any) -> Any:
+        protocol = super().buildProtocol(addr)
+        protocol.requestFactory = LimitedWebRequest
+        return protocol
+
+
+def main(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
+    django.setup()
+    from django.conf import settings
+
+    from hub.edge.app import MULTIPART_OVERHEAD
+
+    LimitedWebRequest.body_limit = settings.HUB_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
+    # daphne's Server builds its HTTP factory by this module-level name.
+    daphne_server.HTTPFactory = LimitedHTTPFactory
+    CommandLineInterface().run([*argv, "hub.asgi:application"])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
