@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from hub.threads.models import Attachment, Case, Event, Message
 
@@ -64,7 +65,7 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin[Case]):
     list_select_related = ("organization", "customer", "assignee_member", "assignee_team")
     inlines = [MessageInline, EventInline]
 
-    @admin.display(description="assignee")
+    @admin.display(description=_("assigned to"))
     def assignee(self, case: Case) -> str:
         return str(case.assignee_member or case.assignee_team or "—")
 

@@ -67,16 +67,36 @@ class Case(models.Model):
     # RESTRICT: a customer with cases cannot be deleted on its own, but an organisation can be,
     # taking its customers and cases with it.
     customer = models.ForeignKey(
-        Customer, on_delete=models.RESTRICT, null=True, blank=True, related_name="cases"
+        Customer,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("customer"),
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("contact"),
     )
     assignee_member = models.ForeignKey(
-        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_cases"
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
     )
     assignee_team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_cases"
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("team"),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
@@ -93,10 +113,10 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="created_cases"
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
     # The inbox orders by this; kept by the post-message action so a page of the inbox is one
     # indexed scan rather than a max() over every message.
-    last_activity = models.DateTimeField(db_index=True)
+    last_activity = models.DateTimeField(_("last activity"), db_index=True)
     last_message = models.ForeignKey(
         "Message", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -155,6 +175,8 @@ class Message(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         constraints = [
             models.UniqueConstraint(
                 fields=["author_member", "client_id"],
@@ -200,6 +222,10 @@ class Attachment(models.Model):
         Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
 
     def __str__(self) -> str:
         return self.name
@@ -268,6 +294,8 @@ class Event(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         indexes = [models.Index(fields=["case", "id"], name="event_log")]
 
     def __str__(self) -> str:
