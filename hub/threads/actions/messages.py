@@ -125,45 +125,23 @@ def do_post_message(
     )
     mentioned = [member for member in mentioned if member.pk != actor.pk]
 
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                organization_id=case.organization_id,
-                case=case,
-                audience=audience,
-                direction=Direction.OUT,
-                channel=channel,
-                author_member=actor,
-                text=text,
-                html=sanitize_html(html),
-                client_id=client_id,
-            )
-            _attach(message, attachments)
-            Mention.objects.bulk_create(
-                Mention(
-                    organization_id=case.organization_id, case=case, message=message, member=member
-                )
-                for member in mentioned
-            )
-            _touch_case(case, message)
-            log_event(
-                case,
-                EventKind.MESSAGE_POSTED,
-                member=actor,
-                message_id=message.pk,
-                audience=audience,
-                files=[attachment.name for attachment in attachments],
-            )
-            _publish_message(case, message)
+    with transaction.atomic():
+        message, is_new = _store_message(
+            case,
+            author_member=actor,
+            audience=audience,
+            direction=Direction.OUT,
+            channel=channel,
+            text=text,
+            html=html,
+            client_id=client_id,
+            attachments=attachments,
+            mentioned=mentioned,
+        )
+        if is_new:
             # Writing is reading: the author has seen everything up to their own message.
             _advance_marker(actor, case, message.pk)
-    except IntegrityError:
-        # The same client_id raced in from a second connection; the first one won.
-        existing = _already_posted(Q(author_member=actor), client_id, case)
-        if existing is None:
-            raise
-        return existing, False
-    return message, True
+    return message, is_new
 
 
 def do_receive_customer_message(
@@ -190,32 +168,75 @@ def do_receive_customer_message(
     if existing is not None:
         return existing, False
     text = _clean_text(text)
+    return _store_message(
+        case,
+        author_contact=contact,
+        audience=Audience.CUSTOMER,
+        direction=Direction.IN,
+        channel=channel,
+        text=text,
+        html=html,
+        client_id=client_id,
+        attachments=attachments,
+    )
+
+
+def _store_message(
+    case: Case,
+    *,
+    author_member: Member | None = None,
+    author_contact: Contact | None = None,
+    audience: str,
+    direction: str,
+    channel: str,
+    text: str,
+    html: str,
+    client_id: str | None,
+    attachments: Sequence[Attachment],
+    mentioned: Sequence[Member] = (),
+) -> tuple[Message, bool]:
+    """Write the message with its files and mentions, move the case's activity, log and publish.
+
+    Precondition: the caller has validated everything. In a savepoint of its own, so that a
+    ``client_id`` that raced in from a second connection (the unique constraint fires) leaves
+    the caller's transaction usable and answers with the message that won."""
     try:
         with transaction.atomic():
             message = Message.objects.create(
                 organization_id=case.organization_id,
                 case=case,
-                audience=Audience.CUSTOMER,
-                direction=Direction.IN,
+                audience=audience,
+                direction=direction,
                 channel=channel,
-                author_contact=contact,
+                author_member=author_member,
+                author_contact=author_contact,
                 text=text,
                 html=sanitize_html(html),
                 client_id=client_id,
             )
             _attach(message, attachments)
+            Mention.objects.bulk_create(
+                Mention(
+                    organization_id=case.organization_id, case=case, message=message, member=member
+                )
+                for member in mentioned
+            )
             _touch_case(case, message)
             log_event(
                 case,
                 EventKind.MESSAGE_POSTED,
-                contact=contact,
+                member=author_member,
+                contact=author_contact,
                 message_id=message.pk,
-                audience=Audience.CUSTOMER,
+                audience=audience,
                 files=[attachment.name for attachment in attachments],
             )
             _publish_message(case, message)
     except IntegrityError:
-        existing = _already_posted(Q(author_contact=contact), client_id, case)
+        author = (
+            Q(author_member=author_member) if author_member else Q(author_contact=author_contact)
+        )
+        existing = _already_posted(author, client_id, case)
         if existing is None:
             raise
         return existing, False
