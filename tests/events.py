@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -61,7 +62,7 @@ def recording(*groups: Group, settle: float = 0.15) -> Iterator[Recorder]:
                     except TimeoutError:
                         break
                     assert envelope["type"] == "hub.event"
-                    received.append(envelope["event"])
+                    received.append(json.loads(envelope["text"]))
                 await layer.group_discard(name, channel)
 
         async_to_sync(collect)()

@@ -14,15 +14,19 @@ SESSION_ORGANIZATION_KEY = "hub.organization_id"
 
 
 def current_member(request: HttpRequest) -> Member | None:
-    """The member the logged-in user acts as: the organisation chosen in the session, else the
-    one they joined first (their home company, not whichever sorts first by name)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    members = Member.objects.filter(user_id=user.pk, is_active=True).select_related(
+    return member_for(user.pk, request.session.get(SESSION_ORGANIZATION_KEY))
+
+
+def member_for(user_id: int, wanted: int | None) -> Member | None:
+    """The member a logged-in user acts as: the organisation chosen in the session (``wanted``),
+    else the one they joined first (their home company, not whichever sorts first by name).
+    The HTTP middleware and the websocket consumer both ask this."""
+    members = Member.objects.filter(user_id=user_id, is_active=True).select_related(
         "organization", "user"
     )
-    wanted = request.session.get(SESSION_ORGANIZATION_KEY)
     if wanted is not None:
         chosen = members.filter(organization_id=wanted).first()
         if chosen is not None:

@@ -6,7 +6,14 @@ from typing import Any
 
 from hub.accounts.models import Member
 from hub.customers.models import Contact
-from hub.events import case_group, inbox_group, send_event_on_commit
+from hub.events import (
+    Group,
+    case_group,
+    inbox_group,
+    member_group,
+    send_event_on_commit,
+    team_group,
+)
 from hub.threads.events import CaseUpdated
 from hub.threads.models import Case, Event, EventKind
 from hub.threads.payloads import case_payload
@@ -30,7 +37,32 @@ def log_event(
     )
 
 
-def publish_case_updated(case: Case, changes: list[str]) -> None:
+def case_watchers(case: Case) -> list[Group]:
+    """Who hears of a case's changes: the staff who see every case, whoever has it open, and
+    its assignee (a technician's sockets join their member and team groups, not the inbox)."""
+    organization_id = case.organization_id
+    groups = [inbox_group(organization_id), case_group(organization_id, case.pk)]
+    if case.assignee_member_id is not None:
+        groups.append(member_group(organization_id, case.assignee_member_id))
+    if case.assignee_team_id is not None:
+        groups.append(team_group(organization_id, case.assignee_team_id))
+    return groups
+
+
+def assignee_groups(
+    member_id: int | None, team_id: int | None, organization_id: int
+) -> list[Group]:
+    groups = []
+    if member_id is not None:
+        groups.append(member_group(organization_id, member_id))
+    if team_id is not None:
+        groups.append(team_group(organization_id, team_id))
+    return groups
+
+
+def publish_case_updated(case: Case, changes: list[str], also: list[Group] | None = None) -> None:
+    """``also``: groups that must hear of it besides the case's watchers now, e.g. the assignee
+    the case was just taken from."""
     event: CaseUpdated = {
         "type": "case.updated",
         "organization_id": case.organization_id,
@@ -38,6 +70,4 @@ def publish_case_updated(case: Case, changes: list[str]) -> None:
         "case": case_payload(case),
         "changes": changes,
     }
-    send_event_on_commit(
-        event, [inbox_group(case.organization_id), case_group(case.organization_id, case.pk)]
-    )
+    send_event_on_commit(event, [*case_watchers(case), *(also or [])])

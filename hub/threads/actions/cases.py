@@ -12,9 +12,14 @@ from django.utils.translation import gettext as _
 from hub.accounts.models import Member, Team
 from hub.customers.models import Contact, Customer
 from hub.errors import Conflict, Forbidden, HubError
-from hub.events import inbox_group, send_event_on_commit
+from hub.events import send_event_on_commit
 from hub.threads.access import check_can_manage
-from hub.threads.actions._common import log_event, publish_case_updated
+from hub.threads.actions._common import (
+    assignee_groups,
+    case_watchers,
+    log_event,
+    publish_case_updated,
+)
 from hub.threads.events import CaseCreated
 from hub.threads.models import Case, CaseSequence, EventKind, Priority, Status
 from hub.threads.payloads import case_payload
@@ -105,7 +110,7 @@ def do_create_case(
             "case_id": case.pk,
             "case": case_payload(case),
         }
-        send_event_on_commit(event, [inbox_group(organization_id)])
+        send_event_on_commit(event, case_watchers(case))
     return case
 
 
@@ -121,6 +126,7 @@ def do_assign_case(
             raise HubError(_("That belongs to another organisation."), field="assignee")
     if case.assignee_member == member and case.assignee_team == team:
         return case
+    before = assignee_groups(case.assignee_member_id, case.assignee_team_id, case.organization_id)
     with transaction.atomic():
         case.assignee_member = member
         case.assignee_team = team
@@ -134,7 +140,7 @@ def do_assign_case(
             team_id=None if team is None else team.pk,
             team_name=None if team is None else team.name,
         )
-        publish_case_updated(case, ["assignee"])
+        publish_case_updated(case, ["assignee"], also=before)
     return case
 
 
@@ -154,7 +160,9 @@ def do_take_over_case(actor: Member, case: Case) -> Case:
         case.assignee_team = None
         case.save(update_fields=["assignee_member", "assignee_team"])
         log_event(case, EventKind.TAKEN_OVER, member=actor, team_id=team.pk, team_name=team.name)
-        publish_case_updated(case, ["assignee"])
+        publish_case_updated(
+            case, ["assignee"], also=assignee_groups(None, team.pk, case.organization_id)
+        )
     return case
 
 

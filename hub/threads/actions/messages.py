@@ -14,12 +14,11 @@ from hub.customers.models import Contact
 from hub.errors import Conflict, HubError
 from hub.events import (
     case_group,
-    inbox_group,
     member_group,
     portal_case_group,
     send_event_on_commit,
 )
-from hub.threads.actions._common import log_event
+from hub.threads.actions._common import case_watchers, log_event
 from hub.threads.events import MentionCreated, MessageCreated, ReadUpdated
 from hub.threads.mentions import resolve_mentions
 from hub.threads.models import (
@@ -301,7 +300,7 @@ def _publish_message(case: Case, message: Message) -> None:
         "message": payload,
         "case": case_payload(case),
     }
-    groups = [inbox_group(organization_id), case_group(organization_id, case.pk)]
+    groups = case_watchers(case)
     if message.audience == Audience.CUSTOMER and case.portal_visible:
         groups.append(portal_case_group(organization_id, case.pk))
     send_event_on_commit(created, groups)
