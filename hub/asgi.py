@@ -1,4 +1,5 @@
-"""The one ASGI application daphne serves: HTTP through the Starlette edge into Django."""
+"""The one ASGI application daphne serves: HTTP through the Starlette edge into Django, and
+the staff websocket."""
 
 from __future__ import annotations
 
@@ -11,9 +12,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
 django_application = get_asgi_application()
 
 # Imported after Django is set up: the edge reads settings.
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from starlette.types import ASGIApp  # noqa: E402
 
+from hub.consumers.routing import websocket_urlpatterns  # noqa: E402
 from hub.edge.app import build_edge  # noqa: E402
 
-application = ProtocolTypeRouter({"http": build_edge(cast(ASGIApp, django_application))})
+application = ProtocolTypeRouter(
+    {
+        "http": build_edge(cast(ASGIApp, django_application)),
+        # The session cookie authenticates the socket; the Origin must be one of ALLOWED_HOSTS,
+        # so another site cannot open a socket with a staff member's cookie.
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -130,3 +130,10 @@ async def _send(packed: Envelope, groups: list[Group]) -> None:
         return
     for group in groups:
         await layer.group_send(group.name, dict(packed))
+
+
+async def send_ephemeral_to(event: Mapping[str, Any], channel_name: str) -> None:
+    """An ephemeral signal to one socket: the answer to a presence announcement."""
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.send(channel_name, dict(envelope(event)))

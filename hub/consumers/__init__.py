@@ -1,0 +1,1 @@
+"""Websocket doors: they authorise, call actions, and forward the events actions publish."""

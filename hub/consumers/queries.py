@@ -1,0 +1,100 @@
+"""The database side of the staff socket: plain synchronous functions the consumer runs in a
+thread. Each fetches through ``hub.threads.access``, so a socket sees exactly what the HTTP
+doors let the same member see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from hub.accounts.models import Member, Team
+from hub.consumers.frames import Post, Read
+from hub.errors import HubError
+from hub.threads.access import access_case, visible_cases
+from hub.threads.actions.messages import do_mark_read, do_post_message
+from hub.threads.inbox import with_unread_counts
+from hub.threads.models import Attachment, Message
+from hub.threads.payloads import InboxRow, MessagePayload, inbox_row, message_payload
+
+REPLAY_PAGE = 200
+SYNC_LIMIT = 200
+
+
+def team_ids(member: Member) -> list[int]:
+    return list(Team.objects.filter(members=member).values_list("pk", flat=True))
+
+
+def open_case(member: Member, case_id: int) -> int:
+    """Check the member may see the case; the id of its newest message (0 when none)."""
+    case = access_case(member, case_id)
+    newest = Message.objects.filter(case=case).aggregate(newest=Max("pk"))["newest"]
+    return int(newest or 0)
+
+
+def messages_after(member: Member, case_id: int, since: int) -> Iterator[list[MessagePayload]]:
+    """The case's messages after ``since``, oldest first, a page at a time."""
+    case = access_case(member, case_id)
+    while True:
+        page = list(
+            Message.objects.filter(case=case, pk__gt=since)
+            .select_related("author_member", "author_contact")
+            .prefetch_related("attachments", "mentions")
+            .order_by("pk")[:REPLAY_PAGE]
+        )
+        if not page:
+            return
+        yield [message_payload(m) for m in page]
+        since = page[-1].pk
+
+
+def replay_pages(member: Member, case_id: int, since: int) -> list[list[MessagePayload]]:
+    return list(messages_after(member, case_id, since))
+
+
+def post(member: Member, frame: Post) -> tuple[MessagePayload, bool]:
+    case = access_case(member, frame.case_id)
+    attachments = list(
+        Attachment.objects.filter(pk__in=frame.attachments, case=case, uploaded_by_member=member)
+    )
+    if len(attachments) != len(set(frame.attachments)):
+        raise HubError(_("One of the files cannot be attached here."), field="attachments")
+    message, created = do_post_message(
+        member,
+        case,
+        audience=frame.audience,
+        text=frame.text,
+        client_id=frame.client_id,
+        attachments=attachments,
+    )
+    return message_payload(message), created
+
+
+def read(member: Member, frame: Read) -> int:
+    case = access_case(member, frame.case_id)
+    return do_mark_read(member, case, frame.message_id).last_read_message_id
+
+
+def inbox_since(member: Member, since: datetime) -> tuple[list[InboxRow], bool]:
+    """Cases the member sees whose activity is newer than ``since``, oldest change first, and
+    whether that is all of them (if not, the client should reload its inbox)."""
+    cases = with_unread_counts(visible_cases(member), member).filter(last_activity__gt=since)
+    page = list(
+        cases.select_related(
+            "organization",
+            "customer",
+            "contact",
+            "assignee_member",
+            "assignee_team",
+            "last_message__author_member",
+            "last_message__author_contact",
+        ).order_by("last_activity", "pk")[: SYNC_LIMIT + 1]
+    )
+    complete = len(page) <= SYNC_LIMIT
+    rows: list[InboxRow] = [
+        inbox_row(case, case.unread_count)  # type: ignore[attr-defined]
+        for case in page[:SYNC_LIMIT]
+    ]
+    return rows, complete

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from hub.consumers.staff import StaffConsumer
+
+websocket_urlpatterns = [path("ws/", StaffConsumer.as_asgi())]
