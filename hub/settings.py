@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hub.accounts",
     "hub.customers",
     "hub.threads",
+    "hub.notify",
     "hub.demo",
 ]
 

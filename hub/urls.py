@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hub.accounts import views as accounts
+from hub.notify import views as notify
 from hub.threads import views as threads
 from hub.web import views as web
 
@@ -23,6 +24,14 @@ api = [
     path("cases/<int:case_id>/events", threads.events, name="case-events"),
     path(
         "attachments/<int:attachment_id>", threads.attachment_download, name="attachment-download"
+    ),
+    path("notifications", notify.notifications, name="notifications"),
+    path("notifications/seen", notify.mark_seen, name="notifications-seen"),
+    path("notifications/preferences", notify.preferences, name="notification-preferences"),
+    path(
+        "members/<int:member_id>/notification-policy",
+        notify.policy,
+        name="member-notification-policy",
     ),
     path("openapi.json", web.openapi, name="openapi"),
 ]

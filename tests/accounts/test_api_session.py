@@ -31,6 +31,10 @@ JSON_DOORS: list[tuple[str, str, tuple[str, ...]]] = [
     ("case-attachments", "/api/cases/1/attachments", ("GET", "POST")),
     ("case-events", "/api/cases/1/events", ("GET",)),
     ("attachment-download", "/api/attachments/1", ("GET",)),
+    ("notifications", "/api/notifications", ("GET",)),
+    ("notifications-seen", "/api/notifications/seen", ("POST",)),
+    ("notification-preferences", "/api/notifications/preferences", ("GET", "PUT")),
+    ("member-notification-policy", "/api/members/1/notification-policy", ("GET", "PUT")),
 ]
 # Doors that are not behind ``json_view`` on purpose: they work without a member.
 OPEN_DOORS = {"session", "openapi"}

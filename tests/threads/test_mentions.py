@@ -111,7 +111,9 @@ def test_a_mention_in_an_internal_note(
 
     payload = message_payload(Message.objects.get(pk=message.pk))
     assert payload["mentions"] == [technician.pk]
-    assert recorder.of(member_group(org.pk, technician.pk)) == [
+    # Besides the mention, the member's notifications hear of it (tests/notify).
+    assert recorder.types(member_group(org.pk, technician.pk)) == ["notification", "mention"]
+    assert recorder.of(member_group(org.pk, technician.pk))[1:] == [
         {
             "type": "mention",
             "organization_id": org.pk,
@@ -143,8 +145,8 @@ def test_several_mentions_each_reach_their_member(
     lars, ingrid = member_group(org.pk, technician.pk), member_group(org.pk, admin_member.pk)
     with published(lars, ingrid) as recorder:
         post(dispatcher, case, "@ingrid @lars @LARS: møte kl. 9")
-    assert recorder.types(lars) == ["mention"]
-    assert recorder.types(ingrid) == ["mention"]
+    assert recorder.types(lars) == ["notification", "mention"]
+    assert recorder.types(ingrid) == ["notification", "mention"]
     assert sorted(Mention.objects.values_list("member_id", flat=True)) == sorted(
         [technician.pk, admin_member.pk]
     )

@@ -13,6 +13,8 @@ from hub.accounts.models import Member, Team
 from hub.customers.models import Contact, Customer
 from hub.errors import Conflict, Forbidden, HubError
 from hub.events import send_event_on_commit
+from hub.notify.actions import notify
+from hub.notify.recipients import assignees
 from hub.threads.access import check_can_manage
 from hub.threads.actions._common import (
     assignee_groups,
@@ -104,6 +106,7 @@ def do_create_case(
         )
         case.organization = actor.organization
         log_event(case, EventKind.CASE_CREATED, member=actor, reference=case.reference)
+        notify("assigned", assignees(case), case=case, actor_member=actor)
         event: CaseCreated = {
             "type": "case.created",
             "organization_id": organization_id,
@@ -131,6 +134,7 @@ def do_assign_case(
         case.assignee_member = member
         case.assignee_team = team
         case.save(update_fields=["assignee_member", "assignee_team"])
+        notify("assigned", assignees(case), case=case, actor_member=actor)
         log_event(
             case,
             EventKind.ASSIGNED,

@@ -18,6 +18,8 @@ from hub.events import (
     portal_case_group,
     send_event_on_commit,
 )
+from hub.notify.actions import notify
+from hub.notify.recipients import assignees
 from hub.threads.actions._common import case_watchers, log_event
 from hub.threads.events import MentionCreated, MessageCreated, ReadUpdated
 from hub.threads.mentions import resolve_mentions
@@ -220,6 +222,15 @@ def _store_message(
                 )
                 for member in mentioned
             )
+            notify("mention", mentioned, case=case, message=message, actor_member=author_member)
+            if author_contact is not None:
+                notify(
+                    "customer_replied",
+                    assignees(case),
+                    case=case,
+                    message=message,
+                    actor_contact=author_contact,
+                )
             _touch_case(case, message)
             log_event(
                 case,

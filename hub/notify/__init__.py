@@ -1,0 +1,1 @@
+"""In-app notifications and who wants to hear of what, by which channel."""
