@@ -14,16 +14,21 @@ two, and the live events that overlap the replay are dropped by message id.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope, WebSocketCloseEvent
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_for, member_language
 from hub.accounts.models import Member
@@ -41,9 +46,15 @@ from hub.events import (
 )
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # Close codes (4000 to 4999 are the application's): the client should not retry with this session.
 CLOSE_NOT_MEMBER = 4401
+# The channel layer (Redis) failed: reconnect, then resume. (RFC 6455's own 1012 "service
+# restart" is refused by daphne's websocket library, which allows servers 1000 and 3000-4999.)
+CLOSE_TRY_AGAIN = 4503
+# The layer forgets a group membership after a while (channels_redis: a day); renew well before.
+GROUP_RENEWAL_SECONDS = 3600.0
 # How many recent event ids a socket remembers to drop the copy that came by a second group.
 SEEN_EVENTS = 1024
 TYPING_INTERVAL = 2.0
@@ -52,6 +63,28 @@ TYPING_INTERVAL = 2.0
 class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     member: Member
     language: str
+    renewal: asyncio.Task[None] | None = None
+
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
+        """When the channel layer fails (Redis restarting), close the socket with "try again"
+        instead of dying with a traceback: the client reconnects and resumes from the database,
+        which is how events lost while the layer was down reach it."""
+        try:
+            await super().__call__(scope, receive, send)
+        except (RedisError, OSError) as error:
+            logger.warning("staff socket closed, channel layer unavailable: %s", error)
+            close: WebSocketCloseEvent = {
+                "type": "websocket.close",
+                "code": CLOSE_TRY_AGAIN,
+                "reason": None,
+            }
+            with contextlib.suppress(Exception):
+                await send(close)
+        finally:
+            if self.renewal is not None:
+                self.renewal.cancel()
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -75,6 +108,7 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.home_groups = await self.db(self._home_groups)
         for group in self.home_groups:
             await self.channel_layer.group_add(group.name, self.channel_name)
+        self.renewal = asyncio.create_task(self._renew_groups())
         await self.send_json(
             {
                 "type": "hello",
@@ -266,6 +300,18 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         )
 
     # Helpers
+
+    async def _renew_groups(self) -> None:
+        while True:
+            await asyncio.sleep(GROUP_RENEWAL_SECONDS)
+            groups = self.home_groups + [
+                case_group(self.member.organization_id, case_id) for case_id in self.open_cases
+            ]
+            try:
+                for group in groups:
+                    await self.channel_layer.group_add(group.name, self.channel_name)
+            except RedisError as error:
+                logger.warning("renewing a socket's groups failed: %s", error)
 
     def _me(self) -> dict[str, Any]:
         return {"id": self.member.pk, "name": self.member.display_name}

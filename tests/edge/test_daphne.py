@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +17,7 @@ from typing import Any
 import pytest
 
 from hub.edge.app import MULTIPART_OVERHEAD
+from tests.servers import hub_server, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 UPLOAD_LIMIT = 4096
@@ -32,88 +28,15 @@ REQUEST_TIMEOUT = 10.0
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 
 
-def hub_env(var_dir: Path) -> dict[str, str]:
-    """The environment of an embedded hub: SQLite and the in-memory layer under ``var_dir``."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "STATIC_ROOT", "HUB_ENV"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="hub.settings",
-        HUB_VAR_DIR=str(var_dir),
-        HUB_UPLOAD_MAX_BYTES=str(UPLOAD_LIMIT),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def wait_for_port(process: subprocess.Popen[bytes], log: Path, deadline: float) -> int:
-    while time.monotonic() < deadline:
-        found = LISTENING.search(log.read_text(errors="replace"))
-        if found:
-            return int(found.group(1))
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)
-    pytest.fail(f"daphne did not start listening:\n{log.read_text(errors='replace')}")
-
-
-def wait_for_health(
-    base: str, process: subprocess.Popen[bytes], log: Path, deadline: float
-) -> None:
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"daphne did not answer /healthz:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
 def daphne(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """``(host, port)`` of a running daphne; stopped when the module's tests are done."""
+    """``(host, port)`` of a running embedded hub; stopped when the module's tests are done."""
     var_dir = tmp_path_factory.mktemp("daphne")
-    env = hub_env(var_dir)
-    subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    env = {"HUB_UPLOAD_MAX_BYTES": str(UPLOAD_LIMIT)}
+    migrate(var_dir, env)
     assert (var_dir / "hub.sqlite3").exists()
-    log = var_dir / "daphne.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hub.server",
-                "-e",
-                "tcp:port=0:interface=127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        port = wait_for_port(process, log, deadline)
-        wait_for_health(f"http://127.0.0.1:{port}", process, log, deadline)
-        yield "127.0.0.1", port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    with hub_server(var_dir, env) as server:
+        yield server.host, server.port
 
 
 def request(
