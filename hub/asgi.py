@@ -12,9 +12,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
 django_application = get_asgi_application()
 
 # Imported after Django is set up: the edge reads settings.
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from starlette.types import ASGIApp  # noqa: E402
 
 from hub.consumers.routing import websocket_urlpatterns  # noqa: E402
@@ -23,10 +23,11 @@ from hub.edge.app import build_edge  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": build_edge(cast(ASGIApp, django_application)),
-        # The session cookie authenticates the socket; the Origin must be one of ALLOWED_HOSTS,
-        # so another site cannot open a socket with a staff member's cookie.
+        # The session cookie authenticates the socket (the consumer reads the user and the
+        # member in one trip to the database); the Origin must be one of ALLOWED_HOSTS, so
+        # another site cannot open a socket with a staff member's cookie.
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )

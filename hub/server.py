@@ -4,8 +4,9 @@ daphne (Twisted) buffers a whole request body, to disk when large, before it cal
 application, so ``hub.edge.limits.BodyLimit`` alone would answer a 10 GB upload only after the
 10 GB had been received and stored. Here the limit is applied to the request as Twisted reads it:
 a declared ``Content-Length`` over the limit is answered 413 from the headers alone, and a
-chunked body is cut off at the limit. ``python -m hub.server`` takes daphne's options and always
-serves ``hub.asgi:application``.
+chunked body is cut off at the limit. A websocket also gets longer to be accepted than daphne's
+default, for reconnect storms. ``python -m hub.server`` takes daphne's options and always serves
+``hub.asgi:application``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hub.edge.limits import too_large_body
 
 # How long a refused client may go on sending before the connection is dropped.
 DRAIN_SECONDS = 5.0
+WEBSOCKET_CONNECT_TIMEOUT = 60
 
 
 class LimitedWebRequest(WebRequest):  # type: ignore[misc]
@@ -91,6 +93,11 @@ def main(argv: list[str]) -> None:
     LimitedWebRequest.body_limit = settings.HUB_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
     # daphne's Server builds its HTTP factory by this module-level name.
     daphne_server.HTTPFactory = LimitedHTTPFactory
+    if not any(arg.startswith("--websocket_connect_timeout") for arg in argv):
+        # daphne gives a socket 5 s to be accepted; in a reconnect storm after a deploy,
+        # thousands queue for the same process and the last would be dropped, only to come
+        # back and queue again. Let them wait instead.
+        argv = [*argv, "--websocket_connect_timeout", str(WEBSOCKET_CONNECT_TIMEOUT)]
     CommandLineInterface().run([*argv, "hub.asgi:application"])
 
 

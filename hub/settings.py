@@ -97,7 +97,17 @@ def _database() -> dict[str, Any]:
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'hub.sqlite3'}"
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    # In production connections are kept (and checked before reuse): opening a PostgreSQL
+    # connection with password authentication costs milliseconds, which a storm of reconnecting
+    # sockets pays several times each. Elsewhere they close after each use, so a test database
+    # can be dropped the moment its tests end.
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            url,
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+            conn_health_checks=True,
+        )
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["ENGINE"] = "hub.sqlite"  # Django's SQLite with Unicode-aware LIKE
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue up
@@ -109,10 +119,14 @@ def _database() -> dict[str, Any]:
 DATABASES = {"default": _database()}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_LAYER_BACKENDS = {
+    "core": "channels_redis.core.RedisChannelLayer",
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+}
 if REDIS_URL:
     CHANNEL_LAYERS: dict[str, Any] = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": CHANNEL_LAYER_BACKENDS[os.environ.get("HUB_CHANNEL_LAYER", "core")],
             "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("HUB_REDIS_PREFIX", "hub")},
         }
     }

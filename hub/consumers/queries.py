@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
+from django.contrib.auth import get_user
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_for
 from hub.accounts.models import Member, Team
 from hub.consumers.frames import Post, Read
 from hub.errors import HubError
@@ -21,6 +25,19 @@ from hub.threads.payloads import InboxRow, MessagePayload, inbox_row, message_pa
 
 REPLAY_PAGE = 200
 SYNC_LIMIT = 200
+
+
+def socket_member(session: Any) -> tuple[Member, list[int]] | None:
+    """The member a socket's session belongs to and their team ids, in one trip to the
+    database: the session's user (verified as Django verifies it for a request), the member of
+    the organisation chosen in the session, their teams. ``None``: nobody we know."""
+    user = get_user(SimpleNamespace(session=session))  # type: ignore[arg-type]
+    if not user.is_authenticated:
+        return None
+    member = member_for(user.pk, session.get(SESSION_ORGANIZATION_KEY))
+    if member is None:
+        return None
+    return member, team_ids(member)
 
 
 def team_ids(member: Member) -> list[int]:

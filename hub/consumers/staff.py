@@ -30,7 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
-from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_for, member_language
+from hub.accounts.middleware import member_language
 from hub.accounts.models import Member
 from hub.consumers import frames, queries
 from hub.errors import HubError
@@ -87,17 +87,12 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 self.renewal.cancel()
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        session = self.scope.get("session") or {}
-        member = None
-        if user is not None and user.is_authenticated:
-            member = await database_sync_to_async(member_for)(
-                user.pk, session.get(SESSION_ORGANIZATION_KEY)
-            )
+        found = await database_sync_to_async(queries.socket_member)(self.scope["session"])
         await self.accept()
-        if member is None:
+        if found is None:
             await self.close(code=CLOSE_NOT_MEMBER)
             return
+        member, teams = found
         self.member = member
         self.language = member_language(member)
         self.open_cases: dict[int, int] = {}  # case id → newest message id sent to the client
@@ -105,7 +100,7 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.seen: deque[str] = deque(maxlen=SEEN_EVENTS)
         self.seen_set: set[str] = set()
         self.last_typing: dict[int, float] = {}
-        self.home_groups = await self.db(self._home_groups)
+        self.home_groups = self._home_groups(teams)
         for group in self.home_groups:
             await self.channel_layer.group_add(group.name, self.channel_name)
         self.renewal = asyncio.create_task(self._renew_groups())
@@ -316,10 +311,10 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     def _me(self) -> dict[str, Any]:
         return {"id": self.member.pk, "name": self.member.display_name}
 
-    def _home_groups(self) -> list[Group]:
+    def _home_groups(self, teams: list[int]) -> list[Group]:
         organization_id = self.member.organization_id
         groups = [member_group(organization_id, self.member.pk)]
-        groups += [team_group(organization_id, team) for team in queries.team_ids(self.member)]
+        groups += [team_group(organization_id, team) for team in teams]
         if self.member.sees_every_case:
             groups.append(inbox_group(organization_id))
         return groups

@@ -249,7 +249,7 @@ def test_a_choice_the_policy_blocks_is_stored_and_said_so(
     assert cells["customer_replied", "email"]["delivered"] is False
     assert cells["customer_replied", "sms"]["delivered"] is True
     [notice] = body["notices"]
-    assert "e-mail" in notice
+    assert "e-post" in notice  # in the member's language: bokmål
     assert NotificationPreference.objects.filter(
         member=technician, kind="customer_replied", channel="email", enabled=True
     ).exists()

@@ -31,6 +31,8 @@ def services(transactional_db: None) -> dict[str, str]:
         "DATABASE_URL": shared_database_url(),
         "REDIS_URL": os.environ["REDIS_URL"],
         "HUB_REDIS_PREFIX": os.environ.get("HUB_REDIS_PREFIX", "hub"),
+        # As in production: a server keeps its database connections.
+        "DATABASE_CONN_MAX_AGE": "60",
     }
 
 
