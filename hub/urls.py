@@ -19,6 +19,11 @@ api = [
     path("cases/<int:case_id>/assign", threads.assign, name="case-assign"),
     path("cases/<int:case_id>/take-over", threads.take_over, name="case-take-over"),
     path("cases/<int:case_id>/messages", threads.messages, name="case-messages"),
+    path(
+        "cases/<int:case_id>/messages/<int:message_id>",
+        threads.message_detail,
+        name="case-message",
+    ),
     path("cases/<int:case_id>/read", threads.mark_read, name="case-read"),
     path("cases/<int:case_id>/attachments", threads.attachments, name="case-attachments"),
     path("cases/<int:case_id>/events", threads.events, name="case-events"),

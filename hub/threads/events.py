@@ -31,6 +31,13 @@ class MessageCreated(TypedDict):
     case: CasePayload
 
 
+class MessageUpdated(TypedDict):
+    type: Literal["message.updated"]
+    organization_id: int
+    case_id: int
+    message: MessagePayload
+
+
 class MentionCreated(TypedDict):
     type: Literal["mention"]
     organization_id: int

@@ -173,6 +173,7 @@ class Message(models.Model):
     # NULL, not "", when absent: the uniqueness of (author, client_id) only binds real ids.
     client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     created = models.DateTimeField(auto_now_add=True)
+    edited = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -269,6 +270,7 @@ class ReadMarker(models.Model):
 class EventKind(models.TextChoices):
     CASE_CREATED = "case.created", _("created the case")
     MESSAGE_POSTED = "message.posted", _("wrote a message")
+    MESSAGE_EDITED = "message.edited", _("edited a note")
     ASSIGNED = "case.assigned", _("assigned the case")
     TAKEN_OVER = "case.taken_over", _("took over the case")
     STATUS_CHANGED = "case.status_changed", _("changed the status")

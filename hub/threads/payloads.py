@@ -39,6 +39,7 @@ class MessagePayload(TypedDict):
     html: str
     client_id: str | None
     created: str
+    edited: str | None
     attachments: list[AttachmentPayload]
     mentions: list[int]
 
@@ -132,6 +133,7 @@ def message_payload(message: Message) -> MessagePayload:
         "html": message.html,
         "client_id": message.client_id,
         "created": timestamp(message.created),
+        "edited": optional_timestamp(message.edited),
         "attachments": [attachment_payload(a) for a in message.attachments.all()],
         "mentions": [m.member_id for m in message.mentions.all()],
     }

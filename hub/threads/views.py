@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
 from hub.customers.access import access_contact, access_customer
-from hub.errors import HubError, TooLarge
+from hub.errors import HubError, NotFound, TooLarge
 from hub.http import (
     created,
     field_bool,
@@ -43,6 +43,7 @@ from hub.threads.actions.cases import (
     do_set_portal_visible,
     do_take_over_case,
 )
+from hub.threads.actions.edits import do_edit_note
 from hub.threads.actions.messages import do_mark_read, do_post_message
 from hub.threads.models import Attachment, Case, Event, Message, ReadMarker
 from hub.threads.payloads import (
@@ -220,6 +221,17 @@ def _post_message(request: HttpRequest, member: Member, case: Case) -> HttpRespo
         attachments=attachments,
     )
     return JsonResponse(message_payload(message), status=201 if is_new else 200)
+
+
+@json_view("PATCH")
+def message_detail(request: HttpRequest, member: Member, case_id: int, message_id: int) -> Any:
+    """Correct an internal note: ``{"text": "..."}``."""
+    case = access_case(member, case_id)
+    message = Message.objects.filter(case=case, pk=message_id).first()
+    if message is None:
+        raise NotFound(_("No such message."))
+    message = do_edit_note(member, case, message, field_str(read_json(request), "text"))
+    return message_payload(message)
 
 
 @json_view("POST")

@@ -27,6 +27,7 @@ JSON_DOORS: list[tuple[str, str, tuple[str, ...]]] = [
     ("case-assign", "/api/cases/1/assign", ("POST",)),
     ("case-take-over", "/api/cases/1/take-over", ("POST",)),
     ("case-messages", "/api/cases/1/messages", ("GET", "POST")),
+    ("case-message", "/api/cases/1/messages/1", ("PATCH",)),
     ("case-read", "/api/cases/1/read", ("POST",)),
     ("case-attachments", "/api/cases/1/attachments", ("GET", "POST")),
     ("case-events", "/api/cases/1/events", ("GET",)),

@@ -54,6 +54,7 @@ DOORS: list[tuple[str, str, str, Any]] = [
     ("messages", "GET", "/api/cases/{case}/messages", None),
     ("post", "POST", "/api/cases/{case}/messages", {"audience": "internal", "text": "Hei"}),
     ("read", "POST", "/api/cases/{case}/read", {"message_id": "{message}"}),
+    ("edit", "PATCH", "/api/cases/{case}/messages/{message}", {"text": "Endret"}),
     ("events", "GET", "/api/cases/{case}/events", None),
     ("attachments", "GET", "/api/cases/{case}/attachments", None),
     ("upload", "POST", "/api/cases/{case}/attachments", "upload"),
@@ -63,7 +64,9 @@ DOORS: list[tuple[str, str, str, Any]] = [
 
 def knock(client: Client, door: tuple[str, str, str, Any], target: Target) -> Any:
     _name, method, path, body = door
-    url = path.format(case=target.case.pk, attachment=target.attachment.pk)
+    url = path.format(
+        case=target.case.pk, attachment=target.attachment.pk, message=target.message.pk
+    )
     if body == "upload":
         return client.post(url, {"file": SimpleUploadedFile("bilde.png", png_bytes())})
     if body is None:

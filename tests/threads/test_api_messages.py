@@ -55,6 +55,7 @@ def test_post_an_internal_note(dispatcher: Member) -> None:
         "html": "",
         "client_id": "c-1",
         "created": body["created"],
+        "edited": None,
         "attachments": [],
         "mentions": [],
     }

@@ -34,7 +34,7 @@ from hub.threads.models import (
     Message,
     ReadMarker,
 )
-from hub.threads.payloads import case_payload, message_payload
+from hub.threads.payloads import MessagePayload, case_payload, message_payload
 
 MAX_TEXT_LENGTH = 20_000
 MAX_CLIENT_ID_LENGTH = 64
@@ -46,7 +46,7 @@ def sanitize_html(html: str) -> str:
     return nh3.clean(html, link_rel="noopener noreferrer nofollow") if html else ""
 
 
-def _clean_text(text: str) -> str:
+def clean_text(text: str) -> str:
     text = text.strip()
     if not text:
         raise HubError(_("A message needs some text."), field="text")
@@ -106,7 +106,7 @@ def do_post_message(
     if audience not in Audience.values:
         raise HubError(_("Unknown audience."), field="audience")
     _check_channel(channel)
-    text = _clean_text(text)
+    text = clean_text(text)
     if audience == Audience.CUSTOMER:
         if case.is_internal:
             raise Conflict(_("This is an internal case: there is no customer to write to."))
@@ -168,7 +168,7 @@ def do_receive_customer_message(
     existing = _already_posted(Q(author_contact=contact), client_id, case)
     if existing is not None:
         return existing, False
-    text = _clean_text(text)
+    text = clean_text(text)
     return _store_message(
         case,
         author_contact=contact,
@@ -315,12 +315,17 @@ def _publish_message(case: Case, message: Message) -> None:
     if message.audience == Audience.CUSTOMER and case.portal_visible:
         groups.append(portal_case_group(organization_id, case.pk))
     send_event_on_commit(created, groups)
-    for mention in message.mentions.all():
+    publish_mentions(case, payload, [mention.member_id for mention in message.mentions.all()])
+
+
+def publish_mentions(case: Case, payload: MessagePayload, member_ids: Sequence[int]) -> None:
+    """Tell each mentioned member, on their own sockets."""
+    for member_id in member_ids:
         mentioned: MentionCreated = {
             "type": "mention",
-            "organization_id": organization_id,
+            "organization_id": case.organization_id,
             "case_id": case.pk,
-            "member_id": mention.member_id,
+            "member_id": member_id,
             "message": payload,
         }
-        send_event_on_commit(mentioned, [member_group(organization_id, mention.member_id)])
+        send_event_on_commit(mentioned, [member_group(case.organization_id, member_id)])
