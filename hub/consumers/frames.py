@@ -7,7 +7,7 @@ the answer, so a client can pair them. Anything else gets an error frame, never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -111,9 +111,8 @@ def parse(data: Any) -> Frame:
     if kind == "typing":
         return Typing(_id(data, "case_id"))
     if kind == "sync":
-        raw = data.get("since")
-        since = parse_datetime(raw) if isinstance(raw, str) else None
-        if since is None or since.tzinfo is None:
+        since = _moment(data.get("since"))
+        if since is None:
             raise FrameError(
                 _("%(field)s must be an ISO 8601 time with a zone, e.g. 2026-10-06T07:00:00+02:00.")
                 % {"field": "since"},
@@ -121,6 +120,20 @@ def parse(data: Any) -> Frame:
             )
         return Sync(since)
     raise FrameError(_("Unknown frame type."), field="type")
+
+
+def _moment(raw: Any) -> datetime | None:
+    """An ISO time with a zone, in UTC; ``None`` for anything else, including times that are
+    well-formed but impossible (month 13) or beyond the calendar once made UTC."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        moment = parse_datetime(raw)
+        if moment is None or moment.tzinfo is None:
+            return None
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def ref_of(data: Any) -> str | None:

@@ -44,8 +44,13 @@ def team_ids(member: Member) -> list[int]:
     return list(Team.objects.filter(members=member).values_list("pk", flat=True))
 
 
-def open_case(member: Member, case_id: int) -> int:
-    """Check the member may see the case; the id of its newest message (0 when none)."""
+def check_case(member: Member, case_id: int) -> None:
+    """``NotFound`` unless the member may see the case."""
+    access_case(member, case_id)
+
+
+def newest_message_id(member: Member, case_id: int) -> int:
+    """The id of the case's newest message (0 when none)."""
     case = access_case(member, case_id)
     newest = Message.objects.filter(case=case).aggregate(newest=Max("pk"))["newest"]
     return int(newest or 0)

@@ -128,7 +128,7 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             await self._error(frames.FrameError(_("The frame is not valid JSON.")), None)
             return
         await self.receive_json(content)
@@ -180,11 +180,13 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def _open(self, frame: frames.Open, ref: str | None) -> None:
         group = case_group(self.member.organization_id, frame.case_id)
-        newest = await self.db(queries.open_case, self.member, frame.case_id)
+        await self.db(queries.check_case, self.member, frame.case_id)
         # Join before reading, so a message committed in between arrives live, not never.
         await self.channel_layer.group_add(group.name, self.channel_name)
-        sent = self.open_cases.get(frame.case_id, newest if frame.since is None else frame.since)
-        if frame.since is not None:
+        if frame.since is None:
+            sent = await self.db(queries.newest_message_id, self.member, frame.case_id)
+        else:
+            sent = frame.since
             pages = await self.db(queries.replay_pages, self.member, frame.case_id, frame.since)
             for page in pages:
                 for payload in page:
@@ -198,7 +200,7 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                         }
                     )
                     sent = max(sent, payload["id"])
-        self.open_cases[frame.case_id] = sent
+        self.open_cases[frame.case_id] = max(sent, self.open_cases.get(frame.case_id, 0))
         await self.send_json(
             {"type": "opened", "case_id": frame.case_id, "last_message_id": sent, "ref": ref}
         )
@@ -263,6 +265,20 @@ class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 return
             self.open_cases[case_id] = message_id
         await self.send(text_data=envelope["text"])
+        if kind == "case.updated" and case_id in self.open_cases:
+            await self._recheck(case_id)
+
+    async def _recheck(self, case_id: int) -> None:
+        """A case changed hands: a member who no longer sees it stops hearing it at once."""
+        if self.member.sees_every_case:
+            return
+        try:
+            await self.db(queries.check_case, self.member, case_id)
+        except HubError:
+            await self._leave(case_id)
+            await self.send_json(
+                {"type": "closed", "case_id": case_id, "reason": "access_lost", "ref": None}
+            )
 
     async def _presence(self, kind: str, event: dict[str, Any]) -> None:
         case_id = event["case_id"]
