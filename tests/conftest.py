@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers
 from django.test import Client
 from pytest_django import Settings
 
@@ -50,3 +53,26 @@ def login(member: Member, *, enforce_csrf: bool = False) -> Client:
 def fast_passwords(settings: Settings) -> None:
     """Hash test passwords cheaply: the default PBKDF2 costs half a second per login."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+async def fresh_channel_layer() -> AsyncIterator[None]:
+    """A channel layer of the test's own, emptied, for tests that run an event loop of their own.
+
+    Its own: channels_redis keeps per-process locks and connection pools that outlive the event
+    loop of the test that made them, and each async test runs in a new loop, so what one test
+    left behind fails the next ("bound to a different event loop", or closed-loop warnings when
+    it is collected); one loop per process, as in production, never meets this. Emptied: ids
+    repeat across tests, and so do group names."""
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+    previous = channel_layers.set(DEFAULT_CHANNEL_LAYER, layer)
+    await layer.flush()
+    try:
+        yield
+    finally:
+        await layer.flush()
+        if previous is None:
+            # Nothing was made before: let the next user build the layer from the settings.
+            channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
+        else:
+            channel_layers.set(DEFAULT_CHANNEL_LAYER, previous)

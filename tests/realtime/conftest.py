@@ -22,6 +22,11 @@ def shared_database_url() -> str:
     )
 
 
+@pytest.fixture(autouse=True)
+def _own_layer(fresh_channel_layer: None) -> None:
+    """The test process publishes through a layer of its own (see ``fresh_channel_layer``)."""
+
+
 @pytest.fixture
 def services(transactional_db: None) -> dict[str, str]:
     """The environment that points a hub server at the test's own database and Redis."""
