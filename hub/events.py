@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from asgiref.sync import async_to_sync
+from channels.exceptions import ChannelFull
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -133,7 +134,11 @@ async def _send(packed: Envelope, groups: list[Group]) -> None:
 
 
 async def send_ephemeral_to(event: Mapping[str, Any], channel_name: str) -> None:
-    """An ephemeral signal to one socket: the answer to a presence announcement."""
+    """An ephemeral signal to one socket: the answer to a presence announcement. A socket whose
+    queue is full misses it, as it would miss any signal."""
     layer = get_channel_layer()
     if layer is not None:
-        await layer.send(channel_name, dict(envelope(event)))
+        try:
+            await layer.send(channel_name, dict(envelope(event)))
+        except ChannelFull:
+            logger.info("presence answer dropped: %s is full", channel_name)

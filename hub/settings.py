@@ -123,11 +123,29 @@ CHANNEL_LAYER_BACKENDS = {
     "core": "channels_redis.core.RedisChannelLayer",
     "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
 }
+HUB_CHANNEL_LAYER = os.environ.get("HUB_CHANNEL_LAYER", "core")
 if REDIS_URL:
+    _redis_host: dict[str, Any] = {
+        "address": REDIS_URL,
+        # channels_redis blocks on Redis for 5 s waiting for messages; redis-py's own default
+        # timeout is also 5 s, so an idle socket's read failed now and then. Larger, and a
+        # pool that a storm of connecting (or closing) sockets does not exhaust (redis-py 8
+        # caps a pool at 100 connections).
+        "socket_timeout": 15,
+        "max_connections": 2000,
+    }
+    _layer_config: dict[str, Any] = {
+        "hosts": [_redis_host],
+        "prefix": os.environ.get("HUB_REDIS_PREFIX", "hub"),
+    }
+    if HUB_CHANNEL_LAYER == "core":
+        # Room for a burst: the default of 100 waiting messages per channel drops events
+        # (clients resume, but need not).
+        _layer_config["capacity"] = 1000
     CHANNEL_LAYERS: dict[str, Any] = {
         "default": {
-            "BACKEND": CHANNEL_LAYER_BACKENDS[os.environ.get("HUB_CHANNEL_LAYER", "core")],
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("HUB_REDIS_PREFIX", "hub")},
+            "BACKEND": CHANNEL_LAYER_BACKENDS[HUB_CHANNEL_LAYER],
+            "CONFIG": _layer_config,
         }
     }
 else:

@@ -1,0 +1,1 @@
+"""Benchmarks of the hub's live path: scripts that print figures, not tests. See README.md."""
