@@ -11,17 +11,15 @@ from typing import Any
 
 from django.contrib.auth import get_user
 from django.db.models import Max
-from django.utils.translation import gettext as _
 
 from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_for
 from hub.accounts.models import Member, Team
 from hub.consumers.frames import Post, Read
-from hub.errors import HubError
-from hub.threads.access import access_case, visible_cases
+from hub.threads.access import access_attachable, access_case
 from hub.threads.actions.messages import do_mark_read, do_post_message
-from hub.threads.inbox import with_unread_counts
-from hub.threads.models import Attachment, Message
-from hub.threads.payloads import InboxRow, MessagePayload, inbox_row, message_payload
+from hub.threads.inbox import changed_since
+from hub.threads.models import Message
+from hub.threads.payloads import InboxRow, MessagePayload, message_payload
 
 REPLAY_PAGE = 200
 SYNC_LIMIT = 200
@@ -78,11 +76,7 @@ def replay_pages(member: Member, case_id: int, since: int) -> list[list[MessageP
 
 def post(member: Member, frame: Post) -> tuple[MessagePayload, bool]:
     case = access_case(member, frame.case_id)
-    attachments = list(
-        Attachment.objects.filter(pk__in=frame.attachments, case=case, uploaded_by_member=member)
-    )
-    if len(attachments) != len(set(frame.attachments)):
-        raise HubError(_("One of the files cannot be attached here."), field="attachments")
+    attachments = access_attachable(member, case, frame.attachments, frame.client_id)
     message, created = do_post_message(
         member,
         case,
@@ -100,23 +94,4 @@ def read(member: Member, frame: Read) -> int:
 
 
 def inbox_since(member: Member, since: datetime) -> tuple[list[InboxRow], bool]:
-    """Cases the member sees whose activity is newer than ``since``, oldest change first, and
-    whether that is all of them (if not, the client should reload its inbox)."""
-    cases = with_unread_counts(visible_cases(member), member).filter(last_activity__gt=since)
-    page = list(
-        cases.select_related(
-            "organization",
-            "customer",
-            "contact",
-            "assignee_member",
-            "assignee_team",
-            "last_message__author_member",
-            "last_message__author_contact",
-        ).order_by("last_activity", "pk")[: SYNC_LIMIT + 1]
-    )
-    complete = len(page) <= SYNC_LIMIT
-    rows: list[InboxRow] = [
-        inbox_row(case, case.unread_count)  # type: ignore[attr-defined]
-        for case in page[:SYNC_LIMIT]
-    ]
-    return rows, complete
+    return changed_since(member, since, SYNC_LIMIT)

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member, Team
-from hub.errors import Forbidden, NotFound
+from hub.errors import Forbidden, HubError, NotFound
 from hub.threads.models import Attachment, Case, Mention
 
 
@@ -53,6 +53,23 @@ def access_attachment(member: Member, attachment_id: int) -> Attachment:
     if attachment is None:
         raise NotFound(_("No such file."))
     return attachment
+
+
+def access_attachable(
+    member: Member, case: Case, ids: list[int], client_id: str | None
+) -> list[Attachment]:
+    """The member's uploads on the case that may go with a message they post: still free, or
+    already sent with this very ``client_id`` (a resend, which the action answers with the
+    stored message). Every door that posts asks this."""
+    wanted = list(dict.fromkeys(ids))
+    files = list(
+        Attachment.objects.filter(pk__in=wanted, case=case, uploaded_by_member=member).filter(
+            Q(message=None) | Q(message__client_id=client_id, message__author_member=member)
+        )
+    )
+    if len(files) != len(wanted):
+        raise HubError(_("One of the files cannot be attached here."), field="attachments")
+    return files
 
 
 def access_team(member: Member, team_id: int) -> Team:

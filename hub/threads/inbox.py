@@ -65,6 +65,28 @@ def with_unread_counts(cases: QuerySet[Case], member: Member) -> QuerySet[Case]:
     )
 
 
+def with_row_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What an inbox row shows, joined in the same query."""
+    return cases.select_related(
+        "organization",
+        "customer",
+        "contact",
+        "assignee_member",
+        "assignee_team",
+        "last_message__author_member",
+        "last_message__author_contact",
+    )
+
+
+def changed_since(member: Member, since: datetime, limit: int) -> tuple[list[InboxRow], bool]:
+    """Rows of the cases the member sees whose activity is newer than ``since``, oldest change
+    first, and whether that is all of them (if not, the client reloads its inbox)."""
+    cases = with_unread_counts(visible_cases(member), member).filter(last_activity__gt=since)
+    page = list(with_row_relations(cases).order_by("last_activity", "pk")[: limit + 1])
+    rows = [inbox_row(case, case.unread_count) for case in page[:limit]]  # type: ignore[attr-defined]
+    return rows, len(page) <= limit
+
+
 def encode_cursor(case: Case) -> str:
     raw = f"{case.last_activity.isoformat()}|{case.pk}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -128,17 +150,7 @@ def list_inbox(member: Member, query: InboxQuery) -> InboxPage:
         moment, pk = decode_cursor(query.cursor)
         cases = cases.filter(Q(last_activity__lt=moment) | Q(last_activity=moment, pk__lt=pk))
     limit = max(1, min(query.limit, MAX_PAGE))
-    page = list(
-        cases.select_related(
-            "organization",
-            "customer",
-            "contact",
-            "assignee_member",
-            "assignee_team",
-            "last_message__author_member",
-            "last_message__author_contact",
-        ).order_by("-last_activity", "-pk")[: limit + 1]
-    )
+    page = list(with_row_relations(cases).order_by("-last_activity", "-pk")[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
     rows = [inbox_row(case, case.unread_count) for case in page]  # type: ignore[attr-defined]

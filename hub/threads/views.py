@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from hub.http import (
 from hub.sizes import format_limit
 from hub.threads import inbox
 from hub.threads.access import (
+    access_attachable,
     access_attachment,
     access_case,
     access_colleague,
@@ -201,16 +201,8 @@ def messages(request: HttpRequest, member: Member, case_id: int) -> Any:
 def _post_message(request: HttpRequest, member: Member, case: Case) -> HttpResponse:
     data = read_json(request)
     attachment_ids = field_ids(data, "attachments")
-    # A file counts as attachable here when still free, or when it already went out with this
-    # very client_id (a resend): the action then answers with the stored message.
     client_id = field_optional_str(data, "client_id")
-    attachments = list(
-        Attachment.objects.filter(
-            pk__in=attachment_ids, case=case, uploaded_by_member=member
-        ).filter(Q(message=None) | Q(message__client_id=client_id, message__author_member=member))
-    )
-    if len(attachments) != len(attachment_ids):
-        raise HubError(_("One of the files cannot be attached here."), field="attachments")
+    attachments = access_attachable(member, case, attachment_ids, client_id)
     message, is_new = do_post_message(
         member,
         case,
