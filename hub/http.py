@@ -106,6 +106,19 @@ def field_optional_str(data: Mapping[str, Any], name: str) -> str | None:
     return value
 
 
+def field_texts(data: Mapping[str, Any], name: str, *, limit: int = 100) -> list[str]:
+    """A list of short texts, or one text (e.g. recipients typed comma-separated)."""
+    value = data.get(name, [])
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise HubError(
+            _("%(field)s must be text or a list of texts.") % {"field": name}, field=name
+        )
+    if len(items) > limit:
+        raise HubError(_("%(field)s has too many entries.") % {"field": name}, field=name)
+    return items
+
+
 def field_bool(data: Mapping[str, Any], name: str, *, default: bool = False) -> bool:
     value = data.get(name, default)
     if not isinstance(value, bool):

@@ -11,6 +11,7 @@ default, for reconnect storms. ``python -m hub.server`` takes daphne's options a
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import sys
@@ -26,6 +27,7 @@ from hub.edge.limits import too_large_body
 
 # How long a refused client may go on sending before the connection is dropped.
 DRAIN_SECONDS = 5.0
+GATEWAY_TASKS: set[asyncio.Task[None]] = set()
 WEBSOCKET_CONNECT_TIMEOUT = 60
 
 
@@ -83,6 +85,17 @@ class LimitedHTTPFactory(HTTPFactory):  # type: ignore[misc]
         return protocol
 
 
+def start_gateways() -> None:
+    """The embedded run: the gateway worker in daphne's own event loop (Twisted runs on
+    asyncio here), so one process does everything."""
+    from hub.gateways.worker import Gateways
+
+    loop: asyncio.AbstractEventLoop = reactor._asyncioEventloop
+    task = loop.create_task(Gateways().run())
+    GATEWAY_TASKS.add(task)
+    task.add_done_callback(GATEWAY_TASKS.discard)
+
+
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
     django.setup()
@@ -93,6 +106,8 @@ def main(argv: list[str]) -> None:
     LimitedWebRequest.body_limit = settings.HUB_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
     # daphne's Server builds its HTTP factory by this module-level name.
     daphne_server.HTTPFactory = LimitedHTTPFactory
+    if settings.HUB_GATEWAYS_IN_WEB:
+        reactor.callWhenRunning(start_gateways)
     if not any(arg.startswith("--websocket_connect_timeout") for arg in argv):
         # daphne gives a socket 5 s to be accepted; in a reconnect storm after a deploy,
         # thousands queue for the same process and the last would be dropped, only to come

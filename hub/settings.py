@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "hub.customers",
     "hub.threads",
     "hub.notify",
+    "hub.outbox",
+    "hub.mail",
     "hub.demo",
 ]
 
@@ -184,6 +186,41 @@ STORAGES = {
 HUB_UPLOAD_MAX_BYTES = int(os.environ.get("HUB_UPLOAD_MAX_BYTES", 25 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Where links in mails and SMS point: the address people open the hub at.
+HUB_PUBLIC_URL = os.environ.get("HUB_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Outgoing mail. HUB_SMTP_URL is the hub's relay (smtp://user:password@host:587 with STARTTLS,
+# smtps://… for TLS, smtp+plain://… for neither); organisations may set their own server. Unset:
+# mail goes to the development mailbox shown at /dev/mail, where one can answer as the customer.
+HUB_SMTP_URL = os.environ.get("HUB_SMTP_URL", "")
+HUB_MAIL_DOMAIN = os.environ.get("HUB_MAIL_DOMAIN", "hub.localhost")
+HUB_MAIL_FROM = os.environ.get("HUB_MAIL_FROM", f"hub@{HUB_MAIL_DOMAIN}")
+# Replies come back to reply+<signed case token>@HUB_REPLY_DOMAIN unless an organisation has a
+# reply address of its own; that domain's mail must reach a mailbox the hub listens to.
+HUB_REPLY_DOMAIN = os.environ.get("HUB_REPLY_DOMAIN", HUB_MAIL_DOMAIN)
+HUB_SMTP_TIMEOUT_SECONDS = float(os.environ.get("HUB_SMTP_TIMEOUT_SECONDS", 60))
+# Incoming mail: IDLE is re-issued before servers drop it (RFC 2177: 29 minutes); a UID poll
+# runs as a safety net; every IMAP call has a watchdog.
+HUB_IMAP_IDLE_SECONDS = float(os.environ.get("HUB_IMAP_IDLE_SECONDS", 25 * 60))
+HUB_IMAP_POLL_SECONDS = float(os.environ.get("HUB_IMAP_POLL_SECONDS", 60))
+HUB_IMAP_TIMEOUT_SECONDS = float(os.environ.get("HUB_IMAP_TIMEOUT_SECONDS", 60))
+HUB_IMAP_RECONNECT_MAX_SECONDS = float(os.environ.get("HUB_IMAP_RECONNECT_MAX_SECONDS", 300))
+# A mail larger than this is not imported whole: staff see that it came and how large it was.
+HUB_MAIL_MAX_BYTES = int(os.environ.get("HUB_MAIL_MAX_BYTES", 50 * 1024 * 1024))
+
+# The outbox: retries with exponential backoff and jitter, then failed with the reason.
+HUB_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("HUB_OUTBOX_MAX_ATTEMPTS", 8))
+HUB_OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("HUB_OUTBOX_RETRY_BASE_SECONDS", 30))
+HUB_OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("HUB_OUTBOX_RETRY_MAX_SECONDS", 3600))
+HUB_OUTBOX_LEASE_SECONDS = float(os.environ.get("HUB_OUTBOX_LEASE_SECONDS", 300))
+HUB_OUTBOX_POLL_SECONDS = float(os.environ.get("HUB_OUTBOX_POLL_SECONDS", 1))
+# The gateway tasks in the web process itself (the embedded run); in production they are the
+# Procfile's own `gateways` process, as many copies as needed.
+HUB_GATEWAYS_IN_WEB = os.environ.get("HUB_GATEWAYS_IN_WEB", "") == "1"
+# Passwords of mail servers are stored encrypted with this key (default: derived from
+# SECRET_KEY; set it to keep them readable across a SECRET_KEY rotation).
+HUB_ENCRYPTION_KEY = os.environ.get("HUB_ENCRYPTION_KEY", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

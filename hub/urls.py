@@ -5,7 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hub.accounts import views as accounts
+from hub.mail import dev as dev_mail
+from hub.mail import views as mail
 from hub.notify import views as notify
+from hub.outbox import views as outbox
 from hub.threads import views as threads
 from hub.web import views as web
 
@@ -27,6 +30,21 @@ api = [
     path("cases/<int:case_id>/read", threads.mark_read, name="case-read"),
     path("cases/<int:case_id>/attachments", threads.attachments, name="case-attachments"),
     path("cases/<int:case_id>/events", threads.events, name="case-events"),
+    path("cases/<int:case_id>/deliveries", outbox.sent_log, name="case-deliveries"),
+    path("cases/<int:case_id>/recipients", outbox.recipients, name="case-recipients"),
+    path(
+        "cases/<int:case_id>/messages/<int:message_id>/original",
+        mail.original,
+        name="case-message-original",
+    ),
+    path("cases/<int:case_id>/keep", threads.keep_case, name="case-keep"),
+    path(
+        "cases/<int:case_id>/messages/<int:message_id>/move",
+        threads.move_message,
+        name="case-message-move",
+    ),
+    path("settings/mail", mail.mail_settings, name="mail-settings"),
+    path("settings/mailboxes", mail.mailboxes, name="mailboxes"),
     path(
         "attachments/<int:attachment_id>", threads.attachment_download, name="attachment-download"
     ),
@@ -50,5 +68,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
+    path("dev/mail/", dev_mail.dev_mailbox, name="dev-mail"),
+    path("cases/<int:case_id>/", web.case_page, name="case-page"),
     path("", web.home, name="home"),
 ]

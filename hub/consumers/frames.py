@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from hub.errors import HubError
+from hub.http import field_ids, field_texts
 
 MAX_CASES_PER_RESUME = 200
 
@@ -42,6 +43,9 @@ class Post:
     text: str
     client_id: str
     attachments: list[int]
+    channel: str = "web"
+    to: tuple[str, ...] = ()
+    files: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,9 @@ def parse(data: Any) -> Frame:
             text=_text(data, "text", 20_000),
             client_id=_text(data, "client_id", 64),
             attachments=attachments,
+            channel=_text(data, "channel", 16) if "channel" in data else "web",
+            to=tuple(field_texts(data, "to")),
+            files=tuple(field_ids(data, "files")),
         )
     if kind == "read":
         return Read(_id(data, "case_id"), _id(data, "message_id"))

@@ -15,7 +15,7 @@ from django.db.models import Max
 from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_for
 from hub.accounts.models import Member, Team
 from hub.consumers.frames import Post, Read
-from hub.threads.access import access_attachable, access_case
+from hub.threads.access import access_attachable, access_case, access_case_files
 from hub.threads.actions.messages import do_mark_read, do_post_message
 from hub.threads.inbox import changed_since
 from hub.threads.models import Message
@@ -61,7 +61,7 @@ def messages_after(member: Member, case_id: int, since: int) -> Iterator[list[Me
         page = list(
             Message.objects.filter(case=case, pk__gt=since)
             .select_related("author_member", "author_contact")
-            .prefetch_related("attachments", "mentions")
+            .prefetch_related("attachments", "mentions", "deliveries")
             .order_by("pk")[:REPLAY_PAGE]
         )
         if not page:
@@ -84,6 +84,9 @@ def post(member: Member, frame: Post) -> tuple[MessagePayload, bool]:
         text=frame.text,
         client_id=frame.client_id,
         attachments=attachments,
+        channel=frame.channel,
+        to=frame.to,
+        files=access_case_files(case, list(frame.files)),
     )
     return message_payload(message), created
 

@@ -53,7 +53,16 @@ from hub.threads.actions.cases import (
     do_take_over_case,
 )
 from hub.threads.actions.messages import do_mark_read, do_post_message, do_receive_customer_message
-from hub.threads.models import Audience, Case, CaseSequence, Event, Mention, Message, ReadMarker
+from hub.threads.models import (
+    Audience,
+    Case,
+    CaseSequence,
+    Channel,
+    Event,
+    Mention,
+    Message,
+    ReadMarker,
+)
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,9 @@ class _World:
     customers: dict[str, Customer] = field(default_factory=dict)
     contacts: dict[str, list[Contact]] = field(default_factory=dict)
     case_ids: dict[int, int] = field(default_factory=dict)
+    # How and from where the customer last wrote on each case (by case id).
+    wrote_by: dict[int, str] = field(default_factory=dict)
+    wrote_from: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, spec: OrganizationSpec, users: dict[str, User]) -> _World:
@@ -273,7 +285,17 @@ class _World:
                 actor, case = self._access(step.by, case_id)
                 audience = Audience.CUSTOMER if isinstance(step, ToCustomer) else Audience.INTERNAL
                 text = self._render(step.text, when)
-                do_post_message(actor, case, audience=audience, text=text)
+                # Staff answer by mail a customer who wrote by mail, as they would: the answer
+                # goes through the outbox (the development mailbox in the embedded run).
+                by_mail = audience == Audience.CUSTOMER and self.wrote_by.get(case_id) == "email"
+                do_post_message(
+                    actor,
+                    case,
+                    audience=audience,
+                    text=text,
+                    channel=Channel.EMAIL if by_mail else Channel.WEB,
+                    to=self.wrote_from.get(case_id) if by_mail else None,
+                )
             case Assign():
                 actor, case = self._access(step.by, case_id)
                 member = None if step.member is None else self.members[step.member]
@@ -342,6 +364,8 @@ class _World:
             raise ValueError(f"{spec.title}: {contact.name} cannot write by {step.channel}")
         text = self._render(step.text, when)
         do_receive_customer_message(case, contact, text=text, channel=step.channel)
+        self.wrote_by[case_id] = step.channel
+        self.wrote_from[case_id] = contact.email
 
 
 def _saved[M: (Organization, Member, Team, Customer, Contact)](row: M) -> M:

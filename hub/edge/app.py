@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from hub.edge.limits import BodyLimit
+from hub.edge.mail_hooks import mail_opened
 
 # Room for multipart boundaries and form fields around a file of the largest allowed size.
 MULTIPART_OVERHEAD = 256 * 1024
@@ -28,6 +29,7 @@ def build_edge(django_app: ASGIApp) -> ASGIApp:
     edge = Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/hooks/mail/opened/{token}.gif", mail_opened),
             Mount(
                 settings.STATIC_URL.rstrip("/"),
                 app=StaticFiles(directory=settings.STATIC_ROOT, check_dir=False),

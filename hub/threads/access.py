@@ -72,6 +72,15 @@ def access_attachable(
     return files
 
 
+def access_case_files(case: Case, ids: list[int]) -> list[Attachment]:
+    """Files already on the case that a mail may carry along (the customer folder)."""
+    wanted = list(dict.fromkeys(ids))
+    files = list(Attachment.objects.filter(pk__in=wanted, case=case))
+    if len(files) != len(wanted):
+        raise HubError(_("One of the files is not on this case."), field="files")
+    return files
+
+
 def access_team(member: Member, team_id: int) -> Team:
     team = Team.objects.filter(pk=team_id, organization_id=member.organization_id).first()
     if team is None:

@@ -36,6 +36,7 @@ class InboxQuery:
     statuses: tuple[str, ...] = ()
     mentions: bool = False
     unread: bool = False
+    unsorted: bool = False
     search: str = ""
     cursor: str | None = None
     limit: int = DEFAULT_PAGE
@@ -140,6 +141,8 @@ def list_inbox(member: Member, query: InboxQuery) -> InboxPage:
         raise HubError(_("Unknown status: %(status)s") % {"status": unknown[0]}, field="status")
     if query.statuses:
         cases = cases.filter(status__in=query.statuses)
+    if query.unsorted:
+        cases = cases.filter(unsorted=True)
     if query.mentions:
         cases = cases.filter(Exists(Mention.objects.filter(case=OuterRef("pk"), member=member)))
     cases = _search(cases, query.search, member.organization.case_prefix)

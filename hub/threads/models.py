@@ -110,6 +110,9 @@ class Case(models.Model):
     external_reference = models.CharField(
         _("reference in the order system"), max_length=100, blank=True
     )
+    # Came in by mail or SMS and could not be matched to a case: waits in the "unsorted" queue
+    # until someone moves it or keeps it.
+    unsorted = models.BooleanField(_("unsorted"), default=False)
     created_by = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="created_cases"
     )
@@ -172,6 +175,9 @@ class Message(models.Model):
     html = models.TextField(blank=True, help_text="Sanitised HTML, when the source had any.")
     # NULL, not "", when absent: the uniqueness of (author, client_id) only binds real ids.
     client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # An out-of-office answer, or a reminder the hub sent by itself: shown as such, never
+    # answered automatically, never taken for a customer's confirmation.
+    automatic = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
     edited = models.DateTimeField(null=True, blank=True)
 
@@ -278,6 +284,9 @@ class EventKind(models.TextChoices):
     DEADLINE_CHANGED = "case.deadline_changed", _("changed the deadline")
     CHANNEL_TOGGLED = "case.customer_channel", _("switched customer communication")
     PORTAL_TOGGLED = "case.portal_visible", _("changed portal visibility")
+    DELIVERY_FAILED = "delivery.failed", _("could not deliver a message")
+    MAIL_BOUNCED = "mail.bounced", _("received a bounce")
+    SORTED = "case.sorted", _("sorted the case")
 
 
 class Event(models.Model):

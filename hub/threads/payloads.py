@@ -28,6 +28,19 @@ class AttachmentPayload(TypedDict):
     url: str
 
 
+class DeliveryStatus(TypedDict):
+    """How far a message got to one recipient: the ticks on a message."""
+
+    id: int
+    channel: str
+    recipient: str
+    state: str
+    error: str
+    sent_at: str | None
+    delivered_at: str | None
+    opened_at: str | None
+
+
 class MessagePayload(TypedDict):
     id: int
     case_id: int
@@ -42,6 +55,8 @@ class MessagePayload(TypedDict):
     edited: str | None
     attachments: list[AttachmentPayload]
     mentions: list[int]
+    automatic: bool
+    deliveries: list[DeliveryStatus]
 
 
 class Assignee(TypedDict):
@@ -76,6 +91,7 @@ class CasePayload(TypedDict):
     portal_visible: bool
     customer_channel: bool
     external_reference: str
+    unsorted: bool
     created: str
     last_activity: str
     last_message_id: int | None
@@ -121,7 +137,8 @@ def attachment_payload(attachment: Attachment) -> AttachmentPayload:
 
 
 def message_payload(message: Message) -> MessagePayload:
-    """Precondition: ``attachments`` and ``mentions`` prefetched when serialising many."""
+    """Precondition: ``attachments``, ``mentions`` and ``deliveries`` prefetched when
+    serialising many."""
     return {
         "id": message.pk,
         "case_id": message.case_id,
@@ -136,6 +153,21 @@ def message_payload(message: Message) -> MessagePayload:
         "edited": optional_timestamp(message.edited),
         "attachments": [attachment_payload(a) for a in message.attachments.all()],
         "mentions": [m.member_id for m in message.mentions.all()],
+        "automatic": message.automatic,
+        "deliveries": [
+            {
+                "id": d.pk,
+                "channel": d.channel,
+                "recipient": d.recipient,
+                "state": d.state,
+                "error": d.error,
+                "sent_at": optional_timestamp(d.sent_at),
+                "delivered_at": optional_timestamp(d.delivered_at),
+                "opened_at": optional_timestamp(d.opened_at),
+            }
+            for d in message.deliveries.all()
+            if d.purpose == "message"
+        ],
     }
 
 
@@ -174,6 +206,7 @@ def case_payload(case: Case) -> CasePayload:
         "portal_visible": case.portal_visible,
         "customer_channel": case.customer_channel,
         "external_reference": case.external_reference,
+        "unsorted": case.unsorted,
         "created": timestamp(case.created),
         "last_activity": timestamp(case.last_activity),
         "last_message_id": case.last_message_id,

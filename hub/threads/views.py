@@ -19,6 +19,7 @@ from hub.http import (
     field_ids,
     field_optional_str,
     field_str,
+    field_texts,
     json_view,
     query_int,
     read_json,
@@ -29,6 +30,7 @@ from hub.threads.access import (
     access_attachable,
     access_attachment,
     access_case,
+    access_case_files,
     access_colleague,
     access_team,
 )
@@ -45,7 +47,8 @@ from hub.threads.actions.cases import (
 )
 from hub.threads.actions.edits import do_edit_note
 from hub.threads.actions.messages import do_mark_read, do_post_message
-from hub.threads.models import Attachment, Case, Event, Message, ReadMarker
+from hub.threads.actions.sorting import do_keep_case, do_move_message
+from hub.threads.models import Attachment, Case, Channel, Event, Message, ReadMarker
 from hub.threads.payloads import (
     attachment_payload,
     case_payload,
@@ -72,6 +75,7 @@ def cases(request: HttpRequest, member: Member) -> Any:
             statuses=statuses,
             mentions=request.GET.get("mentions") in ("1", "true"),
             unread=request.GET.get("unread") in ("1", "true"),
+            unsorted=request.GET.get("unsorted") in ("1", "true"),
             search=request.GET.get("q", ""),
             cursor=request.GET.get("cursor") or None,
             limit=inbox.DEFAULT_PAGE if limit is None else limit,
@@ -184,7 +188,7 @@ def messages(request: HttpRequest, member: Member, case_id: int) -> Any:
         raise HubError(_("Ask for messages before or after an id, not both."), field="before")
     limit = max(1, min(query_int(request, "limit") or MESSAGE_PAGE, MAX_MESSAGE_PAGE))
     thread = Message.objects.filter(case=case).select_related("author_member", "author_contact")
-    thread = thread.prefetch_related("attachments", "mentions")
+    thread = thread.prefetch_related("attachments", "mentions", "deliveries")
     if after is not None:
         page = list(thread.filter(pk__gt=after).order_by("pk")[: limit + 1])
         more = len(page) > limit
@@ -211,6 +215,9 @@ def _post_message(request: HttpRequest, member: Member, case: Case) -> HttpRespo
         html=field_optional_str(data, "html") or "",
         client_id=client_id,
         attachments=attachments,
+        channel=field_str(data, "channel", default=Channel.WEB),
+        to=field_texts(data, "to"),
+        files=access_case_files(case, field_ids(data, "files")),
     )
     return JsonResponse(message_payload(message), status=201 if is_new else 200)
 
@@ -289,3 +296,25 @@ def events(request: HttpRequest, member: Member, case_id: int) -> Any:
             for e in log.order_by("pk")
         ]
     }
+
+
+@json_view("POST")
+def keep_case(request: HttpRequest, member: Member, case_id: int) -> Any:
+    """An unsorted case is a real one: out of the unsorted queue."""
+    return {"case": case_payload(do_keep_case(member, access_case(member, case_id)))}
+
+
+@json_view("POST")
+def move_message(request: HttpRequest, member: Member, case_id: int, message_id: int) -> Any:
+    """Move a customer's message from an unsorted case to ``{"case_id": …}``."""
+    case = access_case(member, case_id)
+    message = (
+        Message.objects.filter(case=case, pk=message_id).select_related("author_contact").first()
+    )
+    if message is None:
+        raise NotFound(_("No such message."))
+    target_id = field_id(read_json(request), "case_id")
+    if target_id is None:
+        raise HubError(_("%(field)s is required.") % {"field": "case_id"}, field="case_id")
+    moved = do_move_message(member, message, access_case(member, target_id))
+    return {"message_id": moved.pk, "case_id": moved.case_id}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
@@ -28,3 +28,10 @@ def openapi(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"member": getattr(request, "member", None)})
+
+
+@login_required
+def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Where links in mails point. Until the staff inbox has its own page for a case, the
+    case in the administration."""
+    return HttpResponseRedirect(f"/admin/threads/case/{case_id}/change/")

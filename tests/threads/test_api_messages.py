@@ -58,6 +58,8 @@ def test_post_an_internal_note(dispatcher: Member) -> None:
         "edited": None,
         "attachments": [],
         "mentions": [],
+        "automatic": False,
+        "deliveries": [],
     }
     assert datetime.fromisoformat(body["created"]).tzinfo is not None
     detail = client.get(f"/api/cases/{case.pk}").json()

@@ -117,6 +117,35 @@ def do_create_case(
     return case
 
 
+def open_unsorted_case(
+    organization_id: int, *, title: str, customer: Customer, contact: Contact | None
+) -> Case:
+    """A case the hub opens by itself for a customer's mail or SMS that matched no case: in the
+    "unsorted" queue until someone moves the message or keeps the case. Customer communication
+    is on: the customer wrote, so staff may answer.
+
+    Precondition: inside the transaction that stores the customer's message."""
+    case = Case.objects.create(
+        organization_id=organization_id,
+        number=allocate_case_number(organization_id),
+        title=title.strip()[:200] or _("(no subject)"),
+        customer=customer,
+        contact=contact,
+        customer_channel=True,
+        unsorted=True,
+        last_activity=timezone.now(),
+    )
+    log_event(case, EventKind.CASE_CREATED, reference=case.reference, unsorted=True)
+    event: CaseCreated = {
+        "type": "case.created",
+        "organization_id": organization_id,
+        "case_id": case.pk,
+        "case": case_payload(case),
+    }
+    send_event_on_commit(event, case_watchers(case))
+    return case
+
+
 def do_assign_case(
     actor: Member, case: Case, *, member: Member | None = None, team: Team | None = None
 ) -> Case:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import nh3
 from django.db import IntegrityError, transaction
@@ -20,6 +21,9 @@ from hub.events import (
 )
 from hub.notify.actions import notify
 from hub.notify.recipients import assignees
+from hub.outbox.actions import queue_message
+from hub.outbox.models import OutboundChannel
+from hub.outbox.recipients import Recipient, email_recipients
 from hub.threads.actions._common import case_watchers, log_event
 from hub.threads.events import MentionCreated, MessageCreated, ReadUpdated
 from hub.threads.mentions import resolve_mentions
@@ -92,13 +96,19 @@ def do_post_message(
     client_id: str | None = None,
     attachments: Sequence[Attachment] = (),
     channel: str = Channel.WEB,
+    to: str | Sequence[str] | None = None,
+    files: Sequence[Attachment] = (),
 ) -> tuple[Message, bool]:
     """A staff member writes on the case: to the customer, or an internal note.
 
     Returns the message and whether it is new: a repeated ``client_id`` from the same member
     returns the stored message and changes nothing, so a client may resend after a lost answer.
     ``@handle`` mentions are resolved in internal notes only, where WorkCloud has them: a
-    customer never sees a colleague's handle turned into a notification."""
+    customer never sees a colleague's handle turned into a notification.
+
+    ``channel="email"``: the message goes out by mail to ``to`` (default: the case's contact),
+    with its attachments and the case ``files`` chosen; one queued delivery per recipient is
+    written with the message, so neither exists without the other."""
     client_id = _clean_client_id(client_id)
     existing = _already_posted(Q(author_member=actor), client_id, case)
     if existing is not None:
@@ -121,6 +131,15 @@ def do_post_message(
     for attachment in attachments:
         if attachment.case_id != case.pk or attachment.message_id is not None:
             raise HubError(_("That file cannot be attached to this message."), field="attachments")
+    if any(file.case_id != case.pk for file in files):
+        raise HubError(_("One of the files is not on this case."), field="files")
+    outbound: Outbound | None = None
+    if channel == Channel.EMAIL:
+        if audience != Audience.CUSTOMER:
+            raise HubError(_("Internal notes are not sent by e-mail."), field="channel")
+        outbound = Outbound(OutboundChannel.EMAIL, email_recipients(case, to), files)
+    elif channel == Channel.SMS:
+        raise HubError(_("SMS cannot be sent yet."), field="channel")
     mentioned = (
         resolve_mentions(case.organization_id, text) if audience == Audience.INTERNAL else []
     )
@@ -138,6 +157,8 @@ def do_post_message(
             client_id=client_id,
             attachments=attachments,
             mentioned=mentioned,
+            outbound=outbound,
+            sent_by=actor,
         )
         if is_new:
             # Writing is reading: the author has seen everything up to their own message.
@@ -154,9 +175,11 @@ def do_receive_customer_message(
     html: str = "",
     client_id: str | None = None,
     attachments: Sequence[Attachment] = (),
+    automatic: bool = False,
 ) -> tuple[Message, bool]:
     """A customer's message arrives on the case (portal, e-mail, SMS). It is stored even when
-    customer communication is off: a customer's words are never dropped."""
+    customer communication is off: a customer's words are never dropped. ``automatic``: an
+    out-of-office answer; stored and shown as such, nobody is told a customer replied."""
     if contact.organization_id != case.organization_id:
         raise HubError(_("That contact belongs to another organisation."))
     if case.customer_id is None or contact.customer_id != case.customer_id:
@@ -179,7 +202,17 @@ def do_receive_customer_message(
         html=html,
         client_id=client_id,
         attachments=attachments,
+        automatic=automatic,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    """Where a message goes besides the thread: a channel, its recipients, case files."""
+
+    channel: OutboundChannel
+    recipients: list[Recipient]
+    files: Sequence[Attachment] = ()
 
 
 def _store_message(
@@ -195,6 +228,9 @@ def _store_message(
     client_id: str | None,
     attachments: Sequence[Attachment],
     mentioned: Sequence[Member] = (),
+    automatic: bool = False,
+    outbound: Outbound | None = None,
+    sent_by: Member | None = None,
 ) -> tuple[Message, bool]:
     """Write the message with its files and mentions, move the case's activity, log and publish.
 
@@ -214,8 +250,17 @@ def _store_message(
                 text=text,
                 html=sanitize_html(html),
                 client_id=client_id,
+                automatic=automatic,
             )
             _attach(message, attachments)
+            if outbound is not None:
+                queue_message(
+                    message,
+                    outbound.channel,
+                    outbound.recipients,
+                    sent_by=sent_by,
+                    extra_files=[file.pk for file in outbound.files],
+                )
             Mention.objects.bulk_create(
                 Mention(
                     organization_id=case.organization_id, case=case, message=message, member=member
@@ -223,7 +268,7 @@ def _store_message(
                 for member in mentioned
             )
             notify("mention", mentioned, case=case, message=message, actor_member=author_member)
-            if author_contact is not None:
+            if author_contact is not None and not automatic:
                 notify(
                     "customer_replied",
                     assignees(case),

@@ -1,0 +1,100 @@
+"""The outbox dispatcher: claims due deliveries, sends them, reports what became of them.
+
+Any number of dispatchers may run (one per gateway process): they share nothing but the
+database, whose claim (``hub.outbox.actions.claim_due``) gives each row to one of them.
+Database work runs in threads (``sync_to_async``); the sends themselves run concurrently on the
+event loop, a few at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections
+
+from hub.gateways.email.compose import OutgoingMail, compose
+from hub.gateways.email.smtp import SmtpServer, send, server_for
+from hub.mail.actions import record_dev_mail
+from hub.mail.models import MailSettings
+from hub.outbox.actions import Outcome, claim_due, record_outcome
+from hub.outbox.models import Delivery, OutboundChannel
+
+logger = logging.getLogger(__name__)
+
+CLAIM_BATCH = 20
+CONCURRENT_SENDS = 8
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Dispatcher:
+    def __init__(self, name: str | None = None, poll_seconds: float | None = None) -> None:
+        self.name = name or worker_name()
+        self.poll_seconds = poll_seconds or settings.HUB_OUTBOX_POLL_SECONDS
+        self.sending = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def run(self) -> None:
+        logger.info("outbox dispatcher %s started", self.name)
+        while True:
+            try:
+                handled = await self.tick()
+            except Exception:
+                logger.exception("outbox dispatcher %s: claiming failed", self.name)
+                handled = 0
+            if handled < CLAIM_BATCH:
+                await asyncio.sleep(self.poll_seconds)
+
+    async def tick(self) -> int:
+        """Claim one batch and see it through; returns how many were claimed."""
+        ids = await sync_to_async(_claim)(self.name, CLAIM_BATCH)
+        await asyncio.gather(*(self._deliver(delivery_id) for delivery_id in ids))
+        return len(ids)
+
+    async def _deliver(self, delivery_id: int) -> None:
+        async with self.sending:
+            try:
+                prepared = await sync_to_async(_prepare)(delivery_id)
+                outcome = await _send(prepared)
+            except Exception as error:
+                logger.exception("delivery %s could not be sent", delivery_id)
+                outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
+            await sync_to_async(_record)(delivery_id, self.name, outcome)
+
+
+type Prepared = tuple[Delivery, OutgoingMail, SmtpServer | None]
+
+
+def _claim(name: str, limit: int) -> list[int]:
+    close_old_connections()
+    return claim_due(name, limit, [OutboundChannel.EMAIL])
+
+
+def _prepare(delivery_id: int) -> Prepared:
+    delivery = Delivery.objects.select_related(
+        "case__organization", "message", "sent_by", "recipient_member__user"
+    ).get(pk=delivery_id)
+    mail_settings = MailSettings.objects.filter(organization_id=delivery.organization_id).first()
+    return delivery, compose(delivery), server_for(mail_settings)
+
+
+async def _send(prepared: Prepared) -> Outcome:
+    delivery, mail, server = prepared
+    if server is None:
+        await sync_to_async(record_dev_mail)(
+            delivery, mail.sender, str(mail.message["Subject"]), mail.message.as_bytes()
+        )
+        return Outcome(ok=True)
+    return await send(server, mail)
+
+
+def _record(delivery_id: int, name: str, outcome: Outcome) -> None:
+    if record_outcome(delivery_id, name, outcome) is None:
+        logger.warning("delivery %s: claim of %s was taken over; result dropped", delivery_id, name)

@@ -1,0 +1,76 @@
+"""Who a mail or SMS goes to, as typed by a person: parsed, validated, matched to contacts.
+
+An address that is not one is an error before anything is queued, named so the person can fix
+it; nothing is sent to the valid half of a list with a typo in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.utils import getaddresses
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from hub.customers.models import Contact
+from hub.errors import HubError
+from hub.threads.models import Case
+
+MAX_RECIPIENTS = 20
+SEPARATORS = re.compile(r"[;\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    address: str
+    name: str = ""
+    contact: Contact | None = None
+
+
+def email_recipients(case: Case, to: str | Sequence[str] | None) -> list[Recipient]:
+    """The e-mail recipients for a message on ``case``: those given (a comma-separated string
+    or a list, ``Name <address>`` allowed), else the case's contact. Each is matched to a
+    contact of the case's customer when the address is one of theirs."""
+    entries = [to] if isinstance(to, str) else list(to or [])
+    parsed = getaddresses([SEPARATORS.sub(",", entry) for entry in entries])
+    if not any(address for _name, address in parsed):
+        if case.contact is None or not case.contact.email:
+            raise HubError(
+                _("The case's contact has no e-mail address: enter the recipient's address."),
+                field="to",
+            )
+        return [Recipient(case.contact.email.lower(), case.contact.name, case.contact)]
+    known = _contacts_by_email(case)
+    recipients: dict[str, Recipient] = {}
+    for name, address in parsed:
+        address = address.strip().lower()
+        if not address:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise HubError(
+                _("“%(address)s” is not an e-mail address.") % {"address": address}, field="to"
+            ) from None
+        contact = known.get(address)
+        recipients.setdefault(
+            address, Recipient(address, name or (contact.name if contact else ""), contact)
+        )
+    if len(recipients) > MAX_RECIPIENTS:
+        raise HubError(
+            _("A message may go to at most %(limit)d recipients.") % {"limit": MAX_RECIPIENTS},
+            field="to",
+        )
+    return list(recipients.values())
+
+
+def _contacts_by_email(case: Case) -> dict[str, Contact]:
+    if case.customer_id is None:
+        return {}
+    contacts = Contact.objects.filter(
+        organization_id=case.organization_id, customer_id=case.customer_id
+    ).exclude(email="")
+    return {contact.email.lower(): contact for contact in contacts}
