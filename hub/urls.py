@@ -44,6 +44,7 @@ api = [
         name="case-message-move",
     ),
     path("settings/mail", mail.mail_settings, name="mail-settings"),
+    path("settings/mail/logo", mail.logo, name="mail-logo"),
     path("settings/mailboxes", mail.mailboxes, name="mailboxes"),
     path(
         "attachments/<int:attachment_id>", threads.attachment_download, name="attachment-download"

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -371,3 +372,34 @@ def _validate(row: MailSettings | Mailbox) -> None:
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise HubError(" ".join(messages), field=field) from None
+
+
+LOGO_TYPES = {"image/png", "image/jpeg", "image/gif"}
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def do_set_logo(actor: Member, upload: UploadedFile[bytes] | None) -> MailSettings:
+    """The logo at the top of the organisation's mail; ``None`` removes it. A PNG, JPEG or GIF
+    (read from its bytes) of at most 512 kB: it travels inside every mail."""
+    content_type = ""
+    if upload is not None:
+        name = clean_name(upload.name or "logo")
+        content_type = sniff(upload, name, upload.size or 0, LOGO_MAX_BYTES)
+        if content_type not in LOGO_TYPES:
+            raise HubError(_("A logo is a PNG, JPEG or GIF image."), field="logo")
+    with transaction.atomic():
+        current, _created = MailSettings.objects.select_for_update().get_or_create(
+            organization_id=actor.organization_id
+        )
+        old = current.logo.name if current.logo else ""
+        if upload is None:
+            current.logo = None
+        else:
+            extension = content_type.split("/")[1].replace("jpeg", "jpg")
+            current.logo.save(
+                f"{actor.organization_id}-{secrets.token_hex(8)}.{extension}", upload, save=False
+            )
+        current.save()
+    if old:
+        current.logo.storage.delete(old)
+    return current

@@ -9,9 +9,9 @@ from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member, Role
-from hub.errors import Forbidden, NotFound
+from hub.errors import Forbidden, HubError, NotFound
 from hub.http import json_view, read_json
-from hub.mail.actions import do_add_mailbox, do_set_mail_settings
+from hub.mail.actions import do_add_mailbox, do_set_logo, do_set_mail_settings
 from hub.mail.models import Mailbox, MailRecord, MailSettings
 from hub.threads.access import access_case
 
@@ -47,6 +47,7 @@ def settings_payload(mail_settings: MailSettings) -> dict[str, Any]:
         # Never the password itself: only whether one is stored.
         "smtp_password_set": bool(mail_settings.smtp_password_encrypted),
         "track_opens": mail_settings.track_opens,
+        "has_logo": bool(mail_settings.logo),
     }
 
 
@@ -73,6 +74,16 @@ def mail_settings(request: HttpRequest, member: Member) -> Any:
         return settings_payload(do_set_mail_settings(member, read_json(request)))
     current = MailSettings.objects.filter(organization_id=member.organization_id).first()
     return settings_payload(current or MailSettings(organization_id=member.organization_id))
+
+
+@json_view("POST", "DELETE")
+def logo(request: HttpRequest, member: Member) -> Any:
+    """Upload the logo (multipart, field ``logo``) or remove it."""
+    _check_admin(member)
+    upload = request.FILES.get("logo") if request.method == "POST" else None
+    if request.method == "POST" and upload is None:
+        raise HubError(_("Send the image as the form field “logo”."), field="logo")
+    return settings_payload(do_set_logo(member, upload))
 
 
 @json_view("GET", "POST")

@@ -37,6 +37,7 @@ JSON_DOORS: list[tuple[str, str, tuple[str, ...]]] = [
     ("case-keep", "/api/cases/1/keep", ("POST",)),
     ("case-message-move", "/api/cases/1/messages/1/move", ("POST",)),
     ("mail-settings", "/api/settings/mail", ("GET", "PUT")),
+    ("mail-logo", "/api/settings/mail/logo", ("POST", "DELETE")),
     ("mailboxes", "/api/settings/mailboxes", ("GET", "POST")),
     ("attachment-download", "/api/attachments/1", ("GET",)),
     ("notifications", "/api/notifications", ("GET",)),

@@ -17,6 +17,8 @@ from hub.accounts.models import Member
 from hub.errors import HubError
 from hub.gateways.outbox import Dispatcher
 from hub.mail.addresses import case_id_from_address
+from hub.mail.models import MailSettings, Security
+from hub.mail.secrets import encrypt
 from hub.outbox.models import Delivery, State
 from hub.threads.actions.messages import do_post_message
 from hub.threads.models import Audience, Case, Channel, EventKind
@@ -209,3 +211,54 @@ async def test_a_lost_worker_is_taken_over_after_its_lease(
     delivery = await run(Delivery.objects.get, message=message)
     assert delivery.state == State.SENT
     assert len(relay.messages) == 1
+
+
+async def test_the_organisations_own_server_with_its_login(
+    dispatcher: Member, smtp_server_auth: SmtpServer, settings: SettingsWrapper
+) -> None:
+    settings.HUB_SMTP_URL = "smtp+plain://127.0.0.1:1"  # the relay is not used
+    await run(
+        MailSettings.objects.create,
+        organization=dispatcher.organization,
+        from_address="post@nordlys.example",
+        smtp_host=smtp_server_auth.host,
+        smtp_port=smtp_server_auth.port,
+        smtp_security=Security.NONE,
+        smtp_username="relay",
+        smtp_password_encrypted=encrypt("secret"),
+    )
+    case = await run(make_customer_case, dispatcher)
+    message = await run(email, dispatcher, case)
+    await drain(Dispatcher("w1"))
+    (received,) = smtp_server_auth.messages
+    assert received.mail_from == "post@nordlys.example"
+    assert "post@nordlys.example" in str(received.message["From"])
+    assert (await run(Delivery.objects.get, message=message)).state == State.SENT
+
+
+async def test_a_wrong_password_is_a_clear_failure(
+    dispatcher: Member, smtp_server_auth: SmtpServer, settings: SettingsWrapper
+) -> None:
+    settings.HUB_SMTP_URL = (
+        f"smtp+plain://relay:wrong@{smtp_server_auth.host}:{smtp_server_auth.port}"
+    )
+    case = await run(make_customer_case, dispatcher)
+    message = await run(email, dispatcher, case)
+    await Dispatcher("w1").tick()
+    delivery = await run(Delivery.objects.get, message=message)
+    assert delivery.state == State.FAILED
+    assert delivery.error.startswith("535")
+    assert not smtp_server_auth.messages
+
+
+async def test_the_relay_over_starttls(
+    dispatcher: Member, smtp_server_tls: SmtpServer, settings: SettingsWrapper
+) -> None:
+    server = smtp_server_tls
+    settings.HUB_SMTP_URL = f"smtp://relay:secret@{server.host}:{server.port}?verify=no"
+    case = await run(make_customer_case, dispatcher)
+    message = await run(email, dispatcher, case)
+    await drain(Dispatcher("w1"))
+    delivery = await run(Delivery.objects.get, message=message)
+    assert (delivery.state, delivery.error) == (State.SENT, "")
+    assert len(smtp_server_tls.messages) == 1
