@@ -31,6 +31,7 @@ def dev_mailbox(request: HttpRequest) -> HttpResponse:
     ):
         raise Http404
     mails = DevMail.objects.filter(organization_id=member.organization_id).order_by("-id")
+    shown = request.GET.get("to", "customers")
     if request.method == "POST":
         original = mails.filter(pk=request.POST.get("mail", "")).first()
         text = request.POST.get("text", "").strip()
@@ -39,8 +40,14 @@ def dev_mailbox(request: HttpRequest) -> HttpResponse:
         raw = customer_reply(bytes(original.raw), text)
         do_receive_mail(member.organization, parse_mail(raw), raw)
         return HttpResponseRedirect(f"{request.path}?answered={original.pk}")
+    # Mail to customers first: notifications to staff are many and answered in the hub itself.
+    listed = (
+        mails.filter(delivery__purpose="message")
+        if shown == "customers"
+        else mails.exclude(delivery__purpose="message")
+    )
     rows = []
-    for mail in mails[:PAGE]:
+    for mail in listed[:PAGE]:
         parsed = message_from_bytes(bytes(mail.raw), policy=policy.default)
         body = parsed.get_body(preferencelist=("plain",))
         rows.append(
@@ -54,7 +61,9 @@ def dev_mailbox(request: HttpRequest) -> HttpResponse:
             }
         )
     return render(
-        request, "dev_mail.html", {"mails": rows, "answered": request.GET.get("answered")}
+        request,
+        "dev_mail.html",
+        {"mails": rows, "answered": request.GET.get("answered"), "shown": shown},
     )
 
 
