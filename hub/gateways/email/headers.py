@@ -21,6 +21,9 @@ from hub.gateways.email.charsets import clean_text, decode_bytes
 
 MAX_ID_CHARS = 998  # a header line's limit (RFC 5322 2.1.1); longer is not an id
 MAX_REFERENCES = 200
+MAX_ADDRESSES = 500  # per header
+MAX_ADDRESS_CHARS = 1000  # one mailbox, display name and all
+MAX_ADDRESS_HEADER_CHARS = 100_000
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
@@ -99,11 +102,64 @@ def addresses(msg: Message, name: str) -> list[tuple[str, str]]:
 
 
 def _parse_addresses(value: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for piece in split_addresses(value[:MAX_ADDRESS_HEADER_CHARS])[:MAX_ADDRESSES]:
+        if "@" in piece and len(piece) <= MAX_ADDRESS_CHARS:
+            pairs.extend(_parse_address(piece))
+    return pairs
+
+
+def _parse_address(piece: str) -> list[tuple[str, str]]:
+    """One mailbox. The registry's parser understands quoting and encoded words; it gives up
+    (or recurses too deep) on junk, where the old lenient parser still finds an address."""
     try:
-        header = policy.default.header_factory("to", value)
+        header = policy.default.header_factory("to", piece)
         return [(a.display_name, a.addr_spec) for a in header.addresses]
-    except Exception:  # the registry's parser gave up: the lenient old one, names decoded here
-        return [(decode_words(n), a) for n, a in utils.getaddresses([value])]
+    except Exception:
+        return _parse_leniently(piece)
+
+
+def _parse_leniently(piece: str) -> list[tuple[str, str]]:
+    try:
+        return [(decode_words(n), a) for n, a in utils.getaddresses([piece])]
+    except Exception:
+        return []
+
+
+def split_addresses(value: str) -> list[str]:
+    """An address list cut at its top-level ``,`` (and a group's ``:`` and ``;``), outside
+    quotes, comments and angle brackets, in one pass: the stdlib parsers take quadratic
+    time, or recurse until they fail, on a long list."""
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    comment = angle = 0
+    for ch in value:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif quoted:
+            quoted = ch != '"'
+        elif ch == '"':
+            quoted = comment == 0
+        elif ch == "(":
+            comment += 1
+        elif ch == ")" and comment:
+            comment -= 1
+        elif comment:
+            pass
+        elif ch == "<":
+            angle += 1
+        elif ch == ">" and angle:
+            angle -= 1
+        elif ch in ",:;" and not angle:
+            pieces.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    pieces.append("".join(current))
+    return pieces
 
 
 def address_list(msg: Message, name: str) -> list[str]:

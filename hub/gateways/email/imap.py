@@ -15,7 +15,6 @@ customer's record too.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import re
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 import aioimaplib
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from hub.gateways.email.parse import parse_mail
 from hub.mail.actions import (
@@ -43,6 +42,7 @@ from hub.mail.secrets import decrypt
 logger = logging.getLogger(__name__)
 
 FETCH_BATCH = 25
+RELEASE_TRIES = 5
 UIDVALIDITY = re.compile(rb"\[UIDVALIDITY (\d+)\]")
 FETCH_HEAD = re.compile(rb"UID (\d+)")
 SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -87,9 +87,20 @@ class MailboxListener:
                     await self._disconnect()
                 await asyncio.sleep(self._backoff(failures))
         finally:
-            # Also on cancellation (shutdown), when the thread-sensitive executor may be gone.
-            with contextlib.suppress(Exception):
+            await self._release()
+
+    async def _release(self) -> None:
+        """Free the mailbox for another worker at once rather than when the lease runs out.
+        Also on cancellation (shutdown), when the thread-sensitive executor may be gone and a
+        store cut short may still hold the database for a moment: a few tries, then the lease
+        runs out by itself."""
+        for attempt in range(RELEASE_TRIES):
+            try:
                 await sync_to_async(_release, thread_sensitive=False)(self.mailbox_id, self.worker)
+                return
+            except DatabaseError:
+                await asyncio.sleep(0.2 * (attempt + 1))
+        logger.warning("mailbox %s: lease not released; it runs out by itself", self.mailbox_id)
 
     async def session(self) -> None:
         """Connect, catch up, then IDLE and catch up again until something fails."""

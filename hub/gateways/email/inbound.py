@@ -57,4 +57,5 @@ class InboundMail:
     auto_reply: str | None  # why the mail is automatic (a header, a subject), or None
     bounce: Bounce | None
     content_hash: str  # sha256 of the raw bytes: identity for mail without a Message-ID
-    truncated: bool  # larger than parse.MAX_MAIL_BYTES: read only that far, files dropped
+    truncated: bool  # past parse.MAX_MAIL_BYTES or guards.MAX_DELIMITER_LINES: read only
+    # that far, and its files dropped (the last one would be cut short)

@@ -157,7 +157,7 @@ async def test_500_mails_survive_a_killed_connection_a_restart_and_a_new_uidvali
         await asyncio.to_thread(imap_account.change_uidvalidity)
         await asyncio.to_thread(append_all, imap_account, batch(case, 100, start=400))
         await imap_account.akick()
-        await until(lambda: stored(case) >= 500, timeout=60, what="500 stored")
+        await until(lambda: stored(case) >= 500, timeout=120, what="500 stored")
         await asyncio.sleep(1)  # anything more would be a duplicate
     assert await run(stored, case) == 500
     texts = await run(

@@ -9,6 +9,7 @@ import hashlib
 import json
 import random
 import re
+import time
 import tracemalloc
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -20,6 +21,7 @@ import pytest
 
 from hub.gateways.email import parse
 from hub.gateways.email.filenames import safe_filename
+from hub.gateways.email.guards import cap_mime_headers
 from hub.gateways.email.html_text import html_to_text
 from hub.gateways.email.inbound import InboundMail
 from hub.gateways.email.parse import parse_mail
@@ -252,6 +254,44 @@ def test_the_number_of_parts_is_bounded() -> None:
     parsed = parse_mail(message.as_bytes())
     assert len(parsed.attachments) == parse.MAX_PARTS - 1
     assert parsed.text.strip() == "Hei"
+
+
+def test_too_many_parts_are_not_read() -> None:
+    body = "--b\nContent-Type: text/plain\n\nHei\n" + "--b\nContent-Type: image/png\n\nx\n" * 6000
+    parsed = parse_mail(mail('Content-Type: multipart/mixed; boundary="b"', body + "--b--\n"))
+    assert parsed.truncated
+    assert parsed.attachments == []
+    assert parsed.text == "Hei"  # the line break before a delimiter belongs to the delimiter
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Content-Type: text/plain; charset=utf-8" + "; a=b" * 300_000,
+        "Content-Disposition: attachment"
+        + "".join(f"; filename*{n}*=utf-8''a" for n in range(50_000)),
+        "To: " + "a@example.no, " * 300_000,
+        "To: " + "(" * 300_000,
+        "Cc: " + '"' * 300_000,
+    ],
+    ids=["parameters", "rfc2231-pieces", "recipients", "comments", "quotes"],
+)
+def test_huge_headers_cost_linear_time(header: str) -> None:
+    started = time.monotonic()
+    parsed = parse_mail(mail(header))
+    assert time.monotonic() - started < 5
+    assert_clean(parsed)
+
+
+def test_a_long_content_type_is_cut_at_a_parameter() -> None:
+    raw = mail('Content-Type: text/plain; charset="iso-8859-1"' + "; x=y" * 100, "bl\udce5\n")
+    assert cap_mime_headers(raw).count(b";") == 64
+    assert parse_mail(raw).text == "blå\n"  # the charset, first, survives the cut
+
+
+def test_many_recipients_are_all_read() -> None:
+    recipients = ", ".join(f'"Etternavn, Fornavn {n}" <p{n}@example.no>' for n in range(300))
+    assert len(parse_mail(mail(f"To: {recipients}")).to) == 300
 
 
 def test_a_str_is_a_programming_error() -> None:
