@@ -41,6 +41,7 @@ from hub.outbox.actions import record_bounce
 from hub.outbox.models import Delivery, OutboundChannel
 from hub.sizes import format_size
 from hub.threads.actions._common import log_event
+from hub.threads.actions.attachments import store_file
 from hub.threads.actions.cases import open_unsorted_case
 from hub.threads.actions.messages import do_receive_customer_message
 from hub.threads.models import Attachment, Case, Channel, EventKind
@@ -250,17 +251,14 @@ def _store_parts(
                 % {"name": name, "size": format_size(size), "reason": error.message}
             )
             continue
-        attachment = Attachment(
-            organization_id=case.organization_id,
-            case=case,
-            token=secrets.token_hex(16),
+        attachment = store_file(
+            case,
+            ContentFile(part.payload),
             name=name,
             content_type=content_type,
             size=size,
-            uploaded_by_contact=contact,
+            contact=contact,
         )
-        attachment.file.save(attachment.token, ContentFile(part.payload), save=False)
-        attachment.save()
         stored.append((part, attachment))
     return stored, notes
 

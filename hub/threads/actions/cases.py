@@ -107,14 +107,18 @@ def do_create_case(
         case.organization = actor.organization
         log_event(case, EventKind.CASE_CREATED, member=actor, reference=case.reference)
         notify("assigned", assignees(case), case=case, actor_member=actor)
-        event: CaseCreated = {
-            "type": "case.created",
-            "organization_id": organization_id,
-            "case_id": case.pk,
-            "case": case_payload(case),
-        }
-        send_event_on_commit(event, case_watchers(case))
+        _publish_created(case)
     return case
+
+
+def _publish_created(case: Case) -> None:
+    event: CaseCreated = {
+        "type": "case.created",
+        "organization_id": case.organization_id,
+        "case_id": case.pk,
+        "case": case_payload(case),
+    }
+    send_event_on_commit(event, case_watchers(case))
 
 
 def open_unsorted_case(
@@ -136,13 +140,7 @@ def open_unsorted_case(
         last_activity=timezone.now(),
     )
     log_event(case, EventKind.CASE_CREATED, reference=case.reference, unsorted=True)
-    event: CaseCreated = {
-        "type": "case.created",
-        "organization_id": organization_id,
-        "case_id": case.pk,
-        "case": case_payload(case),
-    }
-    send_event_on_commit(event, case_watchers(case))
+    _publish_created(case)
     return case
 
 
