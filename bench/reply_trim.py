@@ -3,8 +3,8 @@ as a reader should see them, and how fast it goes.
 
     .venv/bin/python bench/reply_trim.py [--corpus DIR] [--seconds 2] [--megabytes 10]
 
-The corpus is discourse/email_reply_trimmer's (MIT), shared at
-``/work/shared/corpora/email-reply-trimmer``: ``emails/NAME`` a mail body, ``trimmed/NAME`` the
+The corpus is discourse/email_reply_trimmer's (MIT), kept at
+``tests/corpora/email-reply-trimmer``: ``emails/NAME`` a mail body, ``trimmed/NAME`` the
 text a reader should see. Both sides are compared after one normalisation: line endings as
 "\\n", trailing whitespace off every line, blank lines around the text off (as in
 ``tests/gateways/email/test_trim_corpus.py``). Throughput is the whole corpus trimmed over and
@@ -21,9 +21,7 @@ from pathlib import Path
 
 from hub.gateways.email import extract_reply
 
-DEFAULT_CORPUS = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "email-reply-trimmer"
-)
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpora" / "email-reply-trimmer"
 
 
 def normalise(text: str) -> str:

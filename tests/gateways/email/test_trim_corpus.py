@@ -1,5 +1,5 @@
 """extract_reply against discourse/email_reply_trimmer's corpus (64 real mail bodies and what a
-reader should see of each, MIT licence), shared at /work/shared/corpora/email-reply-trimmer.
+reader should see of each, MIT licence), kept in ``tests/corpora/email-reply-trimmer``.
 
 Compared after one normalisation of both sides: line endings as "\\n", trailing whitespace off
 every line, blank lines around the text off. Indentation and blank lines inside stay significant.
@@ -15,7 +15,7 @@ import pytest
 
 from hub.gateways.email import extract_reply
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpora" / "email-reply-trimmer"
+CORPUS = Path(__file__).resolve().parents[2] / "corpora" / "email-reply-trimmer"
 EMAILS = CORPUS / "emails"
 TRIMMED = CORPUS / "trimmed"
 NAMES = sorted(p.name for p in EMAILS.iterdir()) if EMAILS.is_dir() else []
@@ -25,9 +25,7 @@ KNOWN_MISSES: dict[str, str] = {
     "spam_1.txt": "only nested quotes, no new words: by design we return the text, not ''",
 }
 
-pytestmark = pytest.mark.skipif(
-    not NAMES, reason=f"reply-trimming corpus not found at {CORPUS} (shared corpora not mounted)"
-)
+pytestmark = pytest.mark.skipif(not NAMES, reason=f"reply-trimming corpus not found at {CORPUS}")
 
 
 def normalise(text: str) -> str:
