@@ -262,3 +262,31 @@ async def test_the_relay_over_starttls(
     delivery = await run(Delivery.objects.get, message=message)
     assert (delivery.state, delivery.error) == (State.SENT, "")
     assert len(smtp_server_tls.messages) == 1
+
+
+@pytest.mark.parametrize(
+    ("to", "named"),
+    [
+        ("feil@@adresse.no", "feil@@adresse.no"),
+        ("ok@example.no; ikke en adresse", "ikke en adresse"),
+    ],
+)
+def test_the_bad_address_is_named_as_typed(dispatcher: Member, to: str, named: str) -> None:
+    case = make_customer_case(dispatcher)
+    with pytest.raises(HubError) as error:
+        email(dispatcher, case, to=to)
+    assert f"“{named}”" in error.value.message
+
+
+def test_names_and_separators(dispatcher: Member) -> None:
+    case = make_customer_case(dispatcher)
+    message = email(
+        dispatcher,
+        case,
+        to='"Vaktmester, Per" <PER@example.no>;\nkunde@example.no, per@example.no',
+    )
+    rows = Delivery.objects.filter(message=message).order_by("recipient")
+    assert [(row.recipient, row.recipient_name) for row in rows] == [
+        ("kunde@example.no", "Kari Nordmann"),
+        ("per@example.no", "Vaktmester, Per"),
+    ]
