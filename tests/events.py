@@ -32,7 +32,7 @@ class Recorder:
 
 
 @contextmanager
-def recording(*groups: Group, settle: float = 0.15) -> Iterator[Recorder]:
+def recording(*groups: Group, settle: float = 0.4) -> Iterator[Recorder]:
     """Subscribe one fresh channel per group, run the block, then collect what arrived.
 
     Actions publish only after commit, so put ``django_capture_on_commit_callbacks(execute=True)``
@@ -53,16 +53,20 @@ def recording(*groups: Group, settle: float = 0.15) -> Iterator[Recorder]:
         yield recorder
     finally:
 
+        async def drain(name: str, channel: str) -> None:
+            received = recorder.by_group.setdefault(name, [])
+            while True:
+                try:
+                    envelope = await asyncio.wait_for(layer.receive(channel), settle)
+                except TimeoutError:
+                    break
+                assert envelope["type"] == "hub.event"
+                received.append(json.loads(envelope["text"]))
+            await layer.group_discard(name, channel)
+
         async def collect() -> None:
-            for name, channel in channels.items():
-                received = recorder.by_group.setdefault(name, [])
-                while True:
-                    try:
-                        envelope = await asyncio.wait_for(layer.receive(channel), settle)
-                    except TimeoutError:
-                        break
-                    assert envelope["type"] == "hub.event"
-                    received.append(json.loads(envelope["text"]))
-                await layer.group_discard(name, channel)
+            # All groups at once: the wait for the last event is one settle, not one a group,
+            # so the settle can be generous enough for a loaded machine.
+            await asyncio.gather(*(drain(name, channel) for name, channel in channels.items()))
 
         async_to_sync(collect)()
