@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hub.notify",
     "hub.outbox",
     "hub.mail",
+    "hub.sms",
     "hub.demo",
 ]
 

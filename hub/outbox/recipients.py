@@ -16,11 +16,15 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from hub.customers.models import Contact
+from hub.customers.phones import to_e164
 from hub.errors import HubError
+from hub.sms.models import OptOut
 from hub.threads.models import Case
 
 MAX_RECIPIENTS = 20
 MAX_TYPED = 4000  # characters: twenty long addresses with names, and room to spare
+# Numbers have spaces inside ("412 34 567"): only commas, semicolons and lines part them.
+PHONE_SEPARATORS = re.compile(r"[,;\n]")
 # Commas, semicolons (Outlook) or lines; not a comma inside a quoted name ("Hansen, Ola").
 SEPARATORS = re.compile(r'[,;\n](?=(?:[^"]*"[^"]*")*[^"]*$)')
 
@@ -79,3 +83,62 @@ def _contacts_by_email(case: Case) -> dict[str, Contact]:
         organization_id=case.organization_id, customer_id=case.customer_id
     ).exclude(email="")
     return {contact.email.lower(): contact for contact in contacts}
+
+
+def sms_recipients(case: Case, to: str | Sequence[str] | None) -> list[Recipient]:
+    """The SMS recipients for a message on ``case``: the numbers given (read in the
+    organisation's country: ``412 34 567`` in Norway is ``+4741234567``), else the case's
+    contact. A number that is not one, or that answered STOP, is refused before anything is
+    queued, and named."""
+    entries = [to] if isinstance(to, str) else list(to or [])
+    if sum(map(len, entries)) > MAX_TYPED:
+        raise HubError(_("The list of recipients is too long."), field="to")
+    typed = [piece.strip() for entry in entries for piece in PHONE_SEPARATORS.split(entry)]
+    typed = [piece for piece in typed if piece]
+    country = case.organization.country
+    if not typed:
+        if case.contact is None or not case.contact.phone:
+            raise HubError(
+                _("The case's contact has no mobile number: enter the recipient's number."),
+                field="to",
+            )
+        typed = [case.contact.phone]
+    known = _contacts_by_phone(case)
+    recipients: dict[str, Recipient] = {}
+    for piece in typed:
+        try:
+            number = to_e164(piece, country)
+        except ValidationError as error:
+            raise HubError(" ".join(error.messages), field="to") from None
+        contact = known.get(number)
+        recipients.setdefault(number, Recipient(number, contact.name if contact else "", contact))
+    if len(recipients) > MAX_RECIPIENTS:
+        raise HubError(
+            _("A message may go to at most %(limit)d recipients.") % {"limit": MAX_RECIPIENTS},
+            field="to",
+        )
+    stopped = set(
+        OptOut.objects.filter(
+            organization_id=case.organization_id, phone__in=list(recipients)
+        ).values_list("phone", flat=True)
+    )
+    if stopped:
+        raise HubError(
+            _(
+                "%(number)s has answered STOP to your SMS and gets none until they answer "
+                "START. Write by e-mail, or call."
+            )
+            % {"number": sorted(stopped)[0]},
+            field="to",
+            code="opted_out",
+        )
+    return list(recipients.values())
+
+
+def _contacts_by_phone(case: Case) -> dict[str, Contact]:
+    if case.customer_id is None:
+        return {}
+    contacts = Contact.objects.filter(
+        organization_id=case.organization_id, customer_id=case.customer_id
+    ).exclude(phone="")
+    return {contact.phone: contact for contact in contacts}

@@ -23,7 +23,7 @@ from hub.notify.actions import notify
 from hub.notify.recipients import assignees
 from hub.outbox.actions import queue_message
 from hub.outbox.models import OutboundChannel
-from hub.outbox.recipients import Recipient, email_recipients
+from hub.outbox.recipients import Recipient, email_recipients, sms_recipients
 from hub.threads.actions._common import case_watchers, log_event
 from hub.threads.events import MentionCreated, MessageCreated, ReadUpdated
 from hub.threads.mentions import resolve_mentions
@@ -139,7 +139,9 @@ def do_post_message(
             raise HubError(_("Internal notes are not sent by e-mail."), field="channel")
         outbound = Outbound(OutboundChannel.EMAIL, email_recipients(case, to), files)
     elif channel == Channel.SMS:
-        raise HubError(_("SMS cannot be sent yet."), field="channel")
+        if audience != Audience.CUSTOMER:
+            raise HubError(_("Internal notes are not sent by SMS."), field="channel")
+        outbound = Outbound(OutboundChannel.SMS, sms_recipients(case, to))
     mentioned = (
         resolve_mentions(case.organization_id, text) if audience == Audience.INTERNAL else []
     )

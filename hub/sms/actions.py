@@ -1,0 +1,183 @@
+"""Every change the SMS gateway makes: a received SMS onto its case, STOP and START, delivery
+reports, an organisation's SMS settings.
+
+``do_receive_sms`` is idempotent by the provider's message id: a webhook the provider repeats
+(they do, when an answer is slow) stores nothing new.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from hub.accounts.models import Member, Organization
+from hub.customers.models import Contact, Customer
+from hub.customers.phones import to_e164
+from hub.errors import HubError
+from hub.http import field_str
+from hub.mail.secrets import encrypt
+from hub.outbox.actions import publish, record_bounce, record_delivered
+from hub.outbox.models import Delivery, OutboundChannel, State
+from hub.sms.matching import Match, contacts_with, match_case
+from hub.sms.models import Kind, MatchedBy, OptOut, ProviderName, SmsRecord, SmsSettings
+from hub.threads.actions.cases import open_unsorted_case
+from hub.threads.actions.messages import do_receive_customer_message
+from hub.threads.models import Case, Channel
+
+# The words people send to stop (and restart) SMS, alone in the message, any case.
+STOP_WORDS = {"stop", "stopp", "avslutt", "avsluta", "afmeld"}
+START_WORDS = {"start"}
+PUNCTUATION = re.compile(r"[\s.!]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """An SMS as the webhook read it."""
+
+    provider: str
+    provider_id: str
+    sender: str
+    to: str
+    text: str
+
+
+def settings_for(organization: Organization) -> SmsSettings:
+    """The organisation's SMS settings, made with the development provider on first use."""
+    found = SmsSettings.objects.filter(organization=organization).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return SmsSettings.objects.create(
+                organization=organization, webhook_key=secrets.token_urlsafe(24)
+            )
+    except IntegrityError:
+        return SmsSettings.objects.get(organization=organization)
+
+
+def do_receive_sms(organization: Organization, sms: Incoming) -> SmsRecord:
+    with transaction.atomic():
+        existing = SmsRecord.objects.filter(
+            organization=organization, provider=sms.provider, provider_id=sms.provider_id
+        ).first()
+        if existing is not None:
+            return existing
+        record = SmsRecord(
+            organization=organization,
+            provider=sms.provider,
+            provider_id=sms.provider_id[:100],
+            sender=sms.sender[:20],
+            to=sms.to[:20],
+        )
+        word = PUNCTUATION.sub("", sms.text.strip()).lower()
+        if word in STOP_WORDS:
+            OptOut.objects.get_or_create(organization=organization, phone=sms.sender)
+            record.kind = Kind.OPT_OUT
+        elif word in START_WORDS:
+            OptOut.objects.filter(organization=organization, phone=sms.sender).delete()
+            record.kind = Kind.OPT_IN
+        else:
+            record.kind = Kind.CUSTOMER
+            contacts = contacts_with(organization.pk, sms.sender)
+            match = match_case(organization.pk, sms.sender, contacts)
+            case, contact = _case_and_author(organization, sms, match, contacts)
+            record.case = case
+            record.matched_by = match.matched_by if match else MatchedBy.NEW_CASE
+            record.message, _new = do_receive_customer_message(
+                case, contact, text=sms.text.strip()[:20_000] or "-", channel=Channel.SMS
+            )
+        record.save()
+    return record
+
+
+def _case_and_author(
+    organization: Organization, sms: Incoming, match: Match | None, contacts: list[Contact]
+) -> tuple[Case, Contact]:
+    if match is not None and (customer := match.case.customer) is not None:
+        for contact in contacts:
+            if contact.customer_id == customer.pk:
+                return match.case, contact
+        return match.case, _new_contact(organization, customer, sms.sender)
+    if contacts:
+        contact = contacts[0]
+        customer = contact.customer
+    else:
+        customer = Customer.objects.create(organization=organization, name=sms.sender)
+        contact = _new_contact(organization, customer, sms.sender)
+    title = _("SMS from %(sender)s: which case?") % {"sender": contact.name}
+    return open_unsorted_case(organization.pk, title=title, customer=customer, contact=contact), (
+        contact
+    )
+
+
+def _new_contact(organization: Organization, customer: Customer, phone: str) -> Contact:
+    return Contact.objects.create(
+        organization=organization, customer=customer, name=phone, phone=phone
+    )
+
+
+def do_record_sms_status(
+    organization: Organization, provider_id: str, state: str, error: str = ""
+) -> Delivery | None:
+    """A provider's delivery report: the SMS reached the phone, or it did not and why."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("case", "sent_by")
+            .filter(organization=organization, channel=OutboundChannel.SMS, provider_id=provider_id)
+            .first()
+        )
+        if delivery is None:
+            return None
+        if state == "delivered":
+            record_delivered(delivery)
+        elif state == "failed":
+            record_bounce(delivery, error or _("The SMS could not be delivered."))
+        elif state == "sent" and delivery.state == State.SENDING:
+            delivery.state = State.SENT
+            delivery.save(update_fields=["state"])
+            publish(delivery)
+    return delivery
+
+
+def is_opted_out(organization_id: int, phone: str) -> bool:
+    return OptOut.objects.filter(organization_id=organization_id, phone=phone).exists()
+
+
+def do_set_sms_settings(actor: Member, data: Mapping[str, Any]) -> SmsSettings:
+    """The administrator's SMS settings; a secret given is stored encrypted, one left out stays."""
+    current = settings_for(actor.organization)
+    if "provider" in data:
+        provider = field_str(data, "provider")
+        if provider not in ProviderName.values:
+            raise HubError(_("Unknown SMS provider."), field="provider")
+        current.provider = provider
+    if "account" in data:
+        current.account = field_str(data, "account").strip()
+    if "secret" in data:
+        current.secret_encrypted = encrypt(field_str(data, "secret"))
+    if "virtual_number" in data:
+        number = field_str(data, "virtual_number").strip()
+        try:
+            current.virtual_number = to_e164(number, actor.organization.country) if number else ""
+        except ValidationError as error:
+            raise HubError(" ".join(error.messages), field="virtual_number") from None
+    if "price_per_segment" in data:
+        try:
+            price = Decimal(str(data["price_per_segment"]))
+        except InvalidOperation:
+            price = Decimal(-1)
+        if not Decimal(0) <= price < Decimal(100):
+            raise HubError(_("The price is a number of at most 99.99."), field="price_per_segment")
+        current.price_per_segment = price
+    current.save()
+    return current
+
