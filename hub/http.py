@@ -126,6 +126,15 @@ def field_bool(data: Mapping[str, Any], name: str, *, default: bool = False) -> 
     return value
 
 
+def field_int(data: Mapping[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise HubError(_("%(field)s must be a whole number.") % {"field": name}, field=name)
+    return value
+
+
 def field_id(data: Mapping[str, Any], name: str) -> int | None:
     value = data.get(name)
     if value is None:

@@ -210,6 +210,12 @@ HUB_IMAP_RECONNECT_MAX_SECONDS = float(os.environ.get("HUB_IMAP_RECONNECT_MAX_SE
 # A mail larger than this is not imported whole: staff see that it came and how large it was.
 HUB_MAIL_MAX_BYTES = int(os.environ.get("HUB_MAIL_MAX_BYTES", 50 * 1024 * 1024))
 
+# SMS providers' API addresses; unset, their real ones (set for a staging or test double).
+HUB_SMS_API_URLS: dict[str, str | None] = {
+    "twilio": os.environ.get("HUB_TWILIO_API_URL") or None,
+    "46elks": os.environ.get("HUB_46ELKS_API_URL") or None,
+}
+
 # The outbox: retries with exponential backoff and jitter, then failed with the reason.
 HUB_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("HUB_OUTBOX_MAX_ATTEMPTS", 8))
 HUB_OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("HUB_OUTBOX_RETRY_BASE_SECONDS", 30))

@@ -9,6 +9,8 @@ from hub.mail import dev as dev_mail
 from hub.mail import views as mail
 from hub.notify import views as notify
 from hub.outbox import views as outbox
+from hub.sms import dev as dev_sms
+from hub.sms import views as sms
 from hub.threads import views as threads
 from hub.web import views as web
 
@@ -46,6 +48,8 @@ api = [
     path("settings/mail", mail.mail_settings, name="mail-settings"),
     path("settings/mail/logo", mail.logo, name="mail-logo"),
     path("settings/mailboxes", mail.mailboxes, name="mailboxes"),
+    path("settings/sms", sms.sms_settings, name="sms-settings"),
+    path("sms/preview", sms.preview, name="sms-preview"),
     path(
         "attachments/<int:attachment_id>", threads.attachment_download, name="attachment-download"
     ),
@@ -70,6 +74,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
     path("dev/mail/", dev_mail.dev_mailbox, name="dev-mail"),
+    path("dev/sms/", dev_sms.phone_simulator, name="dev-sms"),
     path("cases/<int:case_id>/", web.case_page, name="case-page"),
     path("", web.home, name="home"),
 ]

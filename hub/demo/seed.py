@@ -195,6 +195,10 @@ def _users(todo: list[OrganizationSpec]) -> tuple[dict[str, User], list[int]]:
     return users, new_ids
 
 
+# Answers by mail or SMS to a customer who wrote that way; the portal is read where it is.
+OUTBOUND = {"email": Channel.EMAIL, "sms": Channel.SMS}
+
+
 @dataclass
 class _World:
     """One organisation's rows, looked up by the names the data uses."""
@@ -285,16 +289,19 @@ class _World:
                 actor, case = self._access(step.by, case_id)
                 audience = Audience.CUSTOMER if isinstance(step, ToCustomer) else Audience.INTERNAL
                 text = self._render(step.text, when)
-                # Staff answer by mail a customer who wrote by mail, as they would: the answer
-                # goes through the outbox (the development mailbox in the embedded run).
-                by_mail = audience == Audience.CUSTOMER and self.wrote_by.get(case_id) == "email"
+                # Staff answer on the channel the customer wrote on, as they would: the answer
+                # goes through the outbox (the development mailbox and phone simulator in the
+                # embedded run).
+                channel = Channel.WEB
+                if audience == Audience.CUSTOMER:
+                    channel = OUTBOUND.get(self.wrote_by.get(case_id, ""), Channel.WEB)
                 do_post_message(
                     actor,
                     case,
                     audience=audience,
                     text=text,
-                    channel=Channel.EMAIL if by_mail else Channel.WEB,
-                    to=self.wrote_from.get(case_id) if by_mail else None,
+                    channel=channel,
+                    to=self.wrote_from.get(case_id) if channel != Channel.WEB else None,
                 )
             case Assign():
                 actor, case = self._access(step.by, case_id)
@@ -365,7 +372,7 @@ class _World:
         text = self._render(step.text, when)
         do_receive_customer_message(case, contact, text=text, channel=step.channel)
         self.wrote_by[case_id] = step.channel
-        self.wrote_from[case_id] = contact.email
+        self.wrote_from[case_id] = contact.phone if step.channel == "sms" else contact.email
 
 
 def _saved[M: (Organization, Member, Team, Customer, Contact)](row: M) -> M:

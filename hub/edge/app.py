@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 
 from hub.edge.limits import BodyLimit
 from hub.edge.mail_hooks import mail_opened
+from hub.edge.sms_hooks import sms_hook
 
 # Room for multipart boundaries and form fields around a file of the largest allowed size.
 MULTIPART_OVERHEAD = 256 * 1024
@@ -30,6 +31,7 @@ def build_edge(django_app: ASGIApp) -> ASGIApp:
         routes=[
             Route("/healthz", healthz),
             Route("/hooks/mail/opened/{token}.gif", mail_opened),
+            Route("/hooks/sms/{provider}/{key}/{kind}", sms_hook, methods=["POST"]),
             Mount(
                 settings.STATIC_URL.rstrip("/"),
                 app=StaticFiles(directory=settings.STATIC_ROOT, check_dir=False),

@@ -13,17 +13,24 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Awaitable, Callable
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils.translation import gettext as _
 
-from hub.gateways.email.compose import OutgoingMail, compose
-from hub.gateways.email.smtp import SmtpServer, send, server_for
+from hub.gateways.email.compose import compose
+from hub.gateways.email.smtp import send, server_for
+from hub.gateways.sms.compose import compose_sms
+from hub.gateways.sms.providers.base import Credentials
+from hub.gateways.sms.providers.registry import provider_for
 from hub.mail.actions import record_dev_mail
 from hub.mail.models import MailSettings
+from hub.mail.secrets import decrypt
 from hub.outbox.actions import Outcome, claim_due, record_outcome
 from hub.outbox.models import Delivery, OutboundChannel
+from hub.sms.actions import is_opted_out, settings_for
 
 logger = logging.getLogger(__name__)
 
@@ -61,38 +68,73 @@ class Dispatcher:
     async def _deliver(self, delivery_id: int) -> None:
         async with self.sending:
             try:
-                prepared = await sync_to_async(_prepare)(delivery_id)
-                outcome = await _send(prepared)
+                send_it = await sync_to_async(_prepare)(delivery_id)
+                outcome = await send_it()
             except Exception as error:
                 logger.exception("delivery %s could not be sent", delivery_id)
                 outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
             await sync_to_async(_record)(delivery_id, self.name, outcome)
 
 
-type Prepared = tuple[Delivery, OutgoingMail, SmtpServer | None]
+type Send = Callable[[], Awaitable[Outcome]]
 
 
 def _claim(name: str, limit: int) -> list[int]:
     close_old_connections()
-    return claim_due(name, limit, [OutboundChannel.EMAIL])
+    return claim_due(name, limit, [OutboundChannel.EMAIL, OutboundChannel.SMS])
 
 
-def _prepare(delivery_id: int) -> Prepared:
+def _prepare(delivery_id: int) -> Send:
+    """Everything the send needs from the database, read here in one go; what is returned only
+    talks to the outside world."""
     delivery = Delivery.objects.select_related(
         "case__organization", "message", "sent_by", "recipient_member__user"
     ).get(pk=delivery_id)
+    if delivery.channel == OutboundChannel.SMS:
+        return _sms_sender(delivery)
     mail_settings = MailSettings.objects.filter(organization_id=delivery.organization_id).first()
-    return delivery, compose(delivery), server_for(mail_settings)
-
-
-async def _send(prepared: Prepared) -> Outcome:
-    delivery, mail, server = prepared
+    mail, server = compose(delivery), server_for(mail_settings)
     if server is None:
-        await sync_to_async(record_dev_mail)(
-            delivery, mail.sender, str(mail.message["Subject"]), mail.message.as_bytes()
+
+        async def to_dev_mailbox() -> Outcome:
+            subject = str(mail.message["Subject"])
+            raw = mail.message.as_bytes()
+            await sync_to_async(record_dev_mail)(delivery, mail.sender, subject, raw)
+            return Outcome(ok=True)
+
+        return to_dev_mailbox
+    return lambda: send(server, mail)
+
+
+def _sms_sender(delivery: Delivery) -> Send:
+    if is_opted_out(delivery.organization_id, delivery.recipient):
+        outcome = Outcome(ok=False, error=_("The number answered STOP."), permanent=True)
+        return lambda: _done(outcome)
+    sms_settings = settings_for(delivery.case.organization)
+    provider = provider_for(
+        sms_settings.provider,
+        Credentials(
+            account=sms_settings.account,
+            secret=decrypt(sms_settings.secret_encrypted),
+            base_url=settings.HUB_SMS_API_URLS.get(sms_settings.provider),
+        ),
+    )
+    sms = compose_sms(delivery, sms_settings)
+
+    async def via_provider() -> Outcome:
+        result = await provider.send(sms)
+        return Outcome(
+            ok=result.ok,
+            provider_id=result.provider_id,
+            error=result.error,
+            permanent=result.permanent,
         )
-        return Outcome(ok=True)
-    return await send(server, mail)
+
+    return via_provider
+
+
+async def _done(outcome: Outcome) -> Outcome:
+    return outcome
 
 
 def _record(delivery_id: int, name: str, outcome: Outcome) -> None:

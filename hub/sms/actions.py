@@ -180,4 +180,3 @@ def do_set_sms_settings(actor: Member, data: Mapping[str, Any]) -> SmsSettings:
         current.price_per_segment = price
     current.save()
     return current
-

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from hub.accounts.models import Member
 from hub.customers.access import access_contact, access_customer
 from hub.errors import HubError, NotFound, TooLarge
+from hub.gateways.sms.segments import to_gsm7
 from hub.http import (
     created,
     field_bool,
@@ -207,15 +208,20 @@ def _post_message(request: HttpRequest, member: Member, case: Case) -> HttpRespo
     attachment_ids = field_ids(data, "attachments")
     client_id = field_optional_str(data, "client_id")
     attachments = access_attachable(member, case, attachment_ids, client_id)
+    channel = field_str(data, "channel", default=Channel.WEB)
+    text = field_str(data, "text")
+    if channel == Channel.SMS and field_bool(data, "gsm7"):
+        # The sender chose to trade typographic characters for the cheaper GSM-7 segments.
+        text = to_gsm7(text)
     message, is_new = do_post_message(
         member,
         case,
         audience=field_str(data, "audience"),
-        text=field_str(data, "text"),
+        text=text,
         html=field_optional_str(data, "html") or "",
         client_id=client_id,
         attachments=attachments,
-        channel=field_str(data, "channel", default=Channel.WEB),
+        channel=channel,
         to=field_texts(data, "to"),
         files=access_case_files(case, field_ids(data, "files")),
     )

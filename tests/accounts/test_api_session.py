@@ -39,6 +39,8 @@ JSON_DOORS: list[tuple[str, str, tuple[str, ...]]] = [
     ("mail-settings", "/api/settings/mail", ("GET", "PUT")),
     ("mail-logo", "/api/settings/mail/logo", ("POST", "DELETE")),
     ("mailboxes", "/api/settings/mailboxes", ("GET", "POST")),
+    ("sms-settings", "/api/settings/sms", ("GET", "PUT")),
+    ("sms-preview", "/api/sms/preview", ("POST",)),
     ("attachment-download", "/api/attachments/1", ("GET",)),
     ("notifications", "/api/notifications", ("GET",)),
     ("notifications-seen", "/api/notifications/seen", ("POST",)),

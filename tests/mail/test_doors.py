@@ -19,6 +19,7 @@ from hub.outbox.models import Delivery
 from hub.threads.actions.cases import do_create_case
 from hub.threads.actions.messages import do_post_message
 from hub.threads.models import Audience, Channel, Message
+from tests.asgi import asgi_request
 from tests.conftest import login
 from tests.events import recording
 from tests.factories import make_contact, make_customer_case, make_member
@@ -228,61 +229,4 @@ def test_a_reply_to_the_reply_address_of_a_foreign_org_is_not_shown(
 
 
 async def asgi_get(path: str) -> tuple[int, dict[bytes, bytes], bytes]:
-    from hub.asgi import application
-
-    sent: list[dict[str, Any]] = []
-
-    async def receive_body() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"localhost")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("localhost", 80),
-    }
-    await application(scope, receive_body, send)
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], dict(start["headers"]), body
-
-
-def test_the_logo_goes_into_the_mail(admin_member: Member, tmp_path: Any) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from hub.gateways.email.compose import LOGO_CID, compose
-    from tests.factories import png_bytes
-
-    client = login(admin_member)
-    refused = client.post(
-        "/api/settings/mail/logo", {"logo": SimpleUploadedFile("logo.png", b"not a png")}
-    )
-    assert refused.status_code in (400, 415)
-    answer = client.post(
-        "/api/settings/mail/logo", {"logo": SimpleUploadedFile("logo.png", png_bytes())}
-    )
-    assert answer.status_code == 200, answer.content
-    assert answer.json()["has_logo"] is True
-    case = make_customer_case(admin_member)
-    message, _new = do_post_message(
-        admin_member, case, audience=Audience.CUSTOMER, text="Hei", channel=Channel.EMAIL
-    )
-    mail = compose(Delivery.objects.select_related("case__organization").get(message=message))
-    html = mail.message.get_body(("html",))
-    assert html is not None
-    assert f"cid:{LOGO_CID}" in html.get_content()
-    images = [part for part in mail.message.walk() if part.get("Content-ID") == f"<{LOGO_CID}>"]
-    assert len(images) == 1
-    assert images[0].get_content() == png_bytes()
-    assert client.delete("/api/settings/mail/logo").json()["has_logo"] is False
+    return await asgi_request("GET", path)
