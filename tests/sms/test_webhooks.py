@@ -25,7 +25,7 @@ from hub.threads.models import Case, Message
 from tests.asgi import asgi_request
 from tests.factories import make_customer_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TOKEN = "twilio-auth-token-0123456789abcdef"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
