@@ -11,6 +11,7 @@ from hub.customers.models import Contact
 from hub.http import json_view
 from hub.outbox.models import Delivery
 from hub.outbox.payloads import delivery_payload
+from hub.sms.models import OptOut
 from hub.threads.access import access_case
 
 
@@ -33,6 +34,11 @@ def recipients(request: HttpRequest, member: Member, case_id: int) -> Any:
         else Contact.objects.filter(organization_id=case.organization_id, customer=case.customer_id)
     )
     ordered = sorted(contacts, key=lambda c: (c.pk != case.contact_id, c.name))
+    stopped = set(
+        OptOut.objects.filter(
+            organization_id=case.organization_id, phone__in=[c.phone for c in ordered if c.phone]
+        ).values_list("phone", flat=True)
+    )
     return {
         "results": [
             {
@@ -41,6 +47,8 @@ def recipients(request: HttpRequest, member: Member, case_id: int) -> Any:
                 "email": contact.email,
                 "phone": contact.phone,
                 "is_case_contact": contact.pk == case.contact_id,
+                # Answered STOP: SMS to this number is refused until they answer START.
+                "sms_opted_out": contact.phone in stopped,
             }
             for contact in ordered
         ]

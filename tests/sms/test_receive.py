@@ -17,6 +17,7 @@ from hub.sms.models import Kind, MatchedBy, OptOut, SmsRecord
 from hub.threads.actions.cases import do_change_status, do_create_case
 from hub.threads.actions.messages import do_post_message
 from hub.threads.models import Audience, Case, Channel, Message, Status
+from tests.conftest import login
 from tests.factories import make_customer, make_customer_case
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,9 @@ def test_opt_out_and_back_in(dispatcher: Member, word: str) -> None:
     assert refused.value.code == "opted_out"
     assert NUMBER in refused.value.message
     assert not Delivery.objects.exists()
+
+    picker = login(dispatcher).get(f"/api/cases/{case.pk}/recipients").json()["results"]
+    assert picker[0]["sms_opted_out"] is True
 
     assert do_receive_sms(dispatcher.organization, sms_in("start")).kind == Kind.OPT_IN
     sms_out(dispatcher, case)
