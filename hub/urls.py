@@ -50,6 +50,8 @@ api = [
     path("settings/mailboxes", mail.mailboxes, name="mailboxes"),
     path("settings/sms", sms.sms_settings, name="sms-settings"),
     path("sms/preview", sms.preview, name="sms-preview"),
+    path("sms/members", sms.sms_members, name="sms-members"),
+    path("contacts/<int:contact_id>/sms", sms.sms_contact, name="contact-sms"),
     path(
         "attachments/<int:attachment_id>", threads.attachment_download, name="attachment-download"
     ),

@@ -88,7 +88,7 @@ def _prepare(delivery_id: int) -> Send:
     """Everything the send needs from the database, read here in one go; what is returned only
     talks to the outside world."""
     delivery = Delivery.objects.select_related(
-        "case__organization", "message", "sent_by", "recipient_member__user"
+        "organization", "case__organization", "message", "sent_by", "recipient_member__user"
     ).get(pk=delivery_id)
     if delivery.channel == OutboundChannel.SMS:
         return _sms_sender(delivery)
@@ -110,7 +110,7 @@ def _sms_sender(delivery: Delivery) -> Send:
     if is_opted_out(delivery.organization_id, delivery.recipient):
         outcome = Outcome(ok=False, error=_("The number answered STOP."), permanent=True)
         return lambda: _done(outcome)
-    sms_settings = settings_for(delivery.case.organization)
+    sms_settings = settings_for(delivery.organization)
     provider = provider_for(
         sms_settings.provider,
         Credentials(

@@ -149,6 +149,8 @@ def _receive_bounce(record: MailRecord, mail: InboundMail) -> None:
     reason = " ".join(part for part in (bounce.status, bounce.reason) if part)
     if bounce.permanent:
         record_bounce(delivery, reason or _("The receiving server refused the mail."))
+    if delivery.case is None:
+        return
     log_event(
         delivery.case,
         EventKind.MAIL_BOUNCED,

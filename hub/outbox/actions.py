@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hub.accounts.models import Member
-from hub.events import send_event_on_commit
+from hub.events import inbox_group, send_event_on_commit
 from hub.mail.addresses import new_message_id
 from hub.outbox.models import Delivery, OutboundChannel, State
 from hub.outbox.payloads import DeliveryUpdated, delivery_payload
@@ -103,6 +103,26 @@ def queue_notification(
         provider_id=new_message_id() if channel == OutboundChannel.EMAIL else "",
         token=new_token(),
         next_attempt=timezone.now(),
+    )
+
+
+def queue_broadcast(
+    organization_id: int, recipients: Sequence[Recipient], text: str, *, sent_by: Member
+) -> list[Delivery]:
+    """A mass SMS to members, on no case. Precondition: recipients validated."""
+    return Delivery.objects.bulk_create(
+        Delivery(
+            organization_id=organization_id,
+            channel=OutboundChannel.SMS,
+            purpose="broadcast",
+            body=text,
+            recipient=recipient.address,
+            recipient_name=recipient.name,
+            sent_by=sent_by,
+            token=new_token(),
+            next_attempt=timezone.now(),
+        )
+        for recipient in recipients
     )
 
 
@@ -216,6 +236,8 @@ def _fail(delivery: Delivery, reason: str, now: datetime) -> None:
     delivery.state = State.FAILED
     delivery.failed_at = now
     delivery.error = reason[:2000]
+    if delivery.case is None:
+        return
     log_event(
         delivery.case,
         EventKind.DELIVERY_FAILED,
@@ -227,7 +249,8 @@ def _fail(delivery: Delivery, reason: str, now: datetime) -> None:
 
 
 def publish(delivery: Delivery) -> None:
-    case: Case = delivery.case
+    """To the case's watchers; a delivery on no case (a mass SMS) to the inbox."""
+    case: Case | None = delivery.case
     event: DeliveryUpdated = {
         "type": "delivery.updated",
         "organization_id": delivery.organization_id,
@@ -235,4 +258,5 @@ def publish(delivery: Delivery) -> None:
         "message_id": delivery.message_id,
         "delivery": delivery_payload(delivery),
     }
-    send_event_on_commit(event, case_watchers(case))
+    groups = case_watchers(case) if case else [inbox_group(delivery.organization_id)]
+    send_event_on_commit(event, groups)

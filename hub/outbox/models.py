@@ -31,12 +31,17 @@ class State(models.TextChoices):
 
 class Delivery(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deliveries")
+    # None for an SMS to members that belongs to no case (a mass SMS to the crew).
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
-    # "message" for a message to a customer; a notification kind for a note to a member.
+    # "message" for a message to a customer; a notification kind for a note to a member;
+    # "broadcast" for a mass SMS to members, whose text is ``body``.
     purpose = models.CharField(max_length=32, default="message")
+    body = models.TextField(blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=OutboundChannel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     recipient_name = models.CharField(max_length=200, blank=True)

@@ -10,7 +10,7 @@ from hub.threads.payloads import optional_timestamp, timestamp
 
 class DeliveryPayload(TypedDict):
     id: int
-    case_id: int
+    case_id: int | None
     message_id: int | None
     channel: str
     recipient: str
@@ -31,7 +31,7 @@ class DeliveryPayload(TypedDict):
 class DeliveryUpdated(TypedDict):
     type: Literal["delivery.updated"]
     organization_id: int
-    case_id: int
+    case_id: int | None
     message_id: int | None
     delivery: DeliveryPayload
 

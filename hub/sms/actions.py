@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,13 +24,19 @@ from hub.customers.phones import to_e164
 from hub.errors import HubError
 from hub.http import field_str
 from hub.mail.secrets import encrypt
-from hub.outbox.actions import publish, record_bounce, record_delivered
+from hub.outbox.actions import publish, queue_broadcast, record_bounce, record_delivered
 from hub.outbox.models import Delivery, OutboundChannel, State
+from hub.outbox.recipients import Recipient
 from hub.sms.matching import Match, contacts_with, match_case
 from hub.sms.models import Kind, MatchedBy, OptOut, ProviderName, SmsRecord, SmsSettings
-from hub.threads.actions.cases import open_unsorted_case
-from hub.threads.actions.messages import do_receive_customer_message
-from hub.threads.models import Case, Channel
+from hub.threads.access import check_can_manage
+from hub.threads.actions.cases import do_create_case, open_unsorted_case
+from hub.threads.actions.messages import (
+    clean_text,
+    do_post_message,
+    do_receive_customer_message,
+)
+from hub.threads.models import Audience, Case, Channel, Message
 
 # The words people send to stop (and restart) SMS, alone in the message, any case.
 STOP_WORDS = {"stop", "stopp", "avslutt", "avsluta", "afmeld"}
@@ -180,3 +186,62 @@ def do_set_sms_settings(actor: Member, data: Mapping[str, Any]) -> SmsSettings:
         current.price_per_segment = price
     current.save()
     return current
+
+
+def do_sms_members(actor: Member, members: Sequence[Member], text: str) -> list[Delivery]:
+    """A mass SMS to members (WorkCloud's "send SMS to the crew"): storm warnings, a changed
+    meeting point. On no case; each member with a mobile number gets one. Returns the queued
+    deliveries; members without a number are the caller's to report."""
+    check_can_manage(actor)
+    text = clean_text(text)
+    recipients: dict[str, Recipient] = {}
+    for member in members:
+        if member.organization_id != actor.organization_id or not member.phone:
+            continue
+        try:
+            number = to_e164(member.phone, actor.organization.country)
+        except ValidationError:
+            continue
+        recipients.setdefault(number, Recipient(number, member.display_name))
+    if not recipients:
+        raise HubError(_("None of them has a mobile number."), field="members")
+    stopped = set(
+        OptOut.objects.filter(
+            organization_id=actor.organization_id, phone__in=list(recipients)
+        ).values_list("phone", flat=True)
+    )
+    with transaction.atomic():
+        deliveries = queue_broadcast(
+            actor.organization_id,
+            [recipient for number, recipient in recipients.items() if number not in stopped],
+            text,
+            sent_by=actor,
+        )
+        for delivery in deliveries:
+            publish(delivery)
+    return deliveries
+
+
+def do_sms_contact(actor: Member, contact: Contact, text: str) -> tuple[Case, Message]:
+    """An SMS to a contact outside any case starts a conversation: a case of its own, so the
+    answer has a place to land (the last SMS to the number names it) and the exchange stays
+    in the customer's history."""
+    check_can_manage(actor)
+    if contact.organization_id != actor.organization_id:
+        raise HubError(_("That contact belongs to another organisation."), field="contact")
+    if not contact.phone:
+        raise HubError(_("The contact has no mobile number."), field="contact")
+    text = clean_text(text)
+    title = _("SMS to %(name)s") % {"name": contact.name}
+    with transaction.atomic():
+        case = do_create_case(
+            actor,
+            title=title,
+            customer=contact.customer,
+            contact=contact,
+            customer_channel=True,
+        )
+        message, _new = do_post_message(
+            actor, case, audience=Audience.CUSTOMER, text=text, channel=Channel.SMS
+        )
+    return case, message

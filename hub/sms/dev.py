@@ -50,8 +50,8 @@ def phone_simulator(request: HttpRequest) -> HttpResponse:
         {
             "number": delivery.recipient,
             "name": delivery.recipient_name,
-            "text": delivery.message.text if delivery.message else "",
-            "case": delivery.case.reference,
+            "text": delivery.message.text if delivery.message else delivery.body,
+            "case": delivery.case.reference if delivery.case else "",
             "state": delivery.get_state_display(),
             "created": delivery.created,
         }

@@ -34,12 +34,13 @@ def match_case(organization_id: int, sender: str, contacts: list[Contact]) -> Ma
             channel=OutboundChannel.SMS,
             recipient=sender,
             purpose="message",
+            case__isnull=False,
         )
         .select_related("case__organization", "case__customer", "case__contact")
         .order_by("-id")
         .first()
     )
-    if last is not None and last.case.status in OPEN:
+    if last is not None and last.case is not None and last.case.status in OPEN:
         return Match(last.case, MatchedBy.LAST_SMS)
     open_cases = list(
         Case.objects.filter(

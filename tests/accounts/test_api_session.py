@@ -41,6 +41,8 @@ JSON_DOORS: list[tuple[str, str, tuple[str, ...]]] = [
     ("mailboxes", "/api/settings/mailboxes", ("GET", "POST")),
     ("sms-settings", "/api/settings/sms", ("GET", "PUT")),
     ("sms-preview", "/api/sms/preview", ("POST",)),
+    ("sms-members", "/api/sms/members", ("POST",)),
+    ("contact-sms", "/api/contacts/1/sms", ("POST",)),
     ("attachment-download", "/api/attachments/1", ("GET",)),
     ("notifications", "/api/notifications", ("GET",)),
     ("notifications-seen", "/api/notifications/seen", ("POST",)),

@@ -37,8 +37,11 @@ class OutgoingMail:
 
 
 def compose(delivery: Delivery) -> OutgoingMail:
-    """Precondition: a delivery of the e-mail channel, freshly loaded (with its case)."""
+    """Precondition: a delivery of the e-mail channel, freshly loaded (with its case: every
+    mail is about a case)."""
     case = delivery.case
+    if case is None:
+        raise ValueError(f"delivery {delivery.pk}: a mail needs a case")
     organization = case.organization
     mail_settings = MailSettings.objects.filter(organization=organization).first()
     language = (

@@ -38,7 +38,9 @@ def sender_of(sms_settings: SmsSettings) -> str:
 def compose_sms(delivery: Delivery, sms_settings: SmsSettings) -> OutgoingSms:
     """Precondition: a delivery of the SMS channel with its case and message loaded."""
     case = delivery.case
-    if delivery.purpose == "message" and delivery.message is not None:
+    if case is None:
+        text = delivery.body
+    elif delivery.purpose == "message" and delivery.message is not None:
         text = delivery.message.text
     else:
         with translation.override(case.organization.locale):

@@ -9,10 +9,10 @@ account's currency). An error is a 4xx with a short plain-text reason ("Invalid 
 Webhooks (inbound: ``id``, ``from``, ``to``, ``message``, ``direction``, ``created``; delivery
 report: ``id``, ``status`` of "sent", "delivered" or "failed", ``delivered`` time) carry no
 signature. The only proof that a call comes from 46elks is a secret in the URL the hub gave
-it: the webhook compares the key in its path with the organisation's (``compose.status_url``),
-in constant time. 46elks retries a webhook for at least 6 hours until it gets 200-204, and sends
-any text in the answer to an inbound SMS back to the customer as a reply, so the answer is
-empty. A failed report gives no reason.
+it (``compose.status_url``): the webhook finds the organisation by the unguessable key in its
+path, and a call with a key of no organisation is refused. 46elks retries a webhook for at
+least 6 hours until it gets 200-204, and sends any text in the answer to an inbound SMS back
+to the customer as a reply, so the answer is empty. A failed report gives no reason.
 """
 
 from __future__ import annotations
