@@ -31,6 +31,7 @@ from hub.notify.models import (
 from hub.notify.payloads import KindName, notification_payload
 from hub.notify.preferences import wanting_in_app, wants
 from hub.outbox.actions import queue_notification
+from hub.outbox.models import OutboundChannel
 from hub.threads.models import Case, Message
 
 # ``wants`` lives with the other reads; it is named here too because delivery code looks for
@@ -76,7 +77,7 @@ def notify(
     }
     if not candidates:
         return []
-    _queue_mail(kind, candidates.values(), case, message, actor_member)
+    _queue_copies(kind, candidates.values(), case, message, actor_member)
     members = wanting_in_app(candidates.values(), kind)
     if not members:
         return []
@@ -106,18 +107,27 @@ def notify(
     return rows
 
 
-def _queue_mail(
+def _queue_copies(
     kind: KindName,
     members: Iterable[Member],
     case: Case,
     message: Message | None,
     actor: Member | None,
 ) -> None:
-    """The e-mail copy, for members whose choices (and their administrator's policy) ask for
-    it; it leaves through the outbox with the change that caused it."""
+    """The e-mail and SMS copies, for members whose choices (and their administrator's policy)
+    ask for them; they leave through the outbox with the change that caused them."""
     for member in members:
         if member.user.email and wants(member, kind, DeliveryChannel.EMAIL):
             queue_notification(member, kind, case=case, message=message, actor=actor)
+        if member.phone and wants(member, kind, DeliveryChannel.SMS):
+            queue_notification(
+                member,
+                kind,
+                case=case,
+                message=message,
+                actor=actor,
+                channel=OutboundChannel.SMS,
+            )
 
 
 def do_mark_seen(member: Member, ids: Iterable[int]) -> int:

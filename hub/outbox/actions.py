@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from hub.accounts.models import Member
+from hub.customers.phones import to_e164
 from hub.events import inbox_group, send_event_on_commit
 from hub.mail.addresses import new_message_id
 from hub.outbox.models import Delivery, OutboundChannel, State
@@ -88,7 +90,13 @@ def queue_notification(
     """A notification to a member by e-mail or SMS: automatic, so no robot answers it.
 
     Precondition: inside the transaction of the change it reports."""
-    address = member.user.email if channel == OutboundChannel.EMAIL else member.phone
+    if channel == OutboundChannel.EMAIL:
+        address = member.user.email
+    else:
+        try:
+            address = to_e164(member.phone, member.organization.country)
+        except ValidationError:
+            address = member.phone  # the send fails with the provider's reason, visibly
     return Delivery.objects.create(
         organization_id=case.organization_id,
         case=case,

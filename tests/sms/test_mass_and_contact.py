@@ -69,3 +69,24 @@ def test_an_sms_to_a_contact_opens_a_conversation(dispatcher: Member, org: Organ
     assert answer.json()["message"]["deliveries"][0]["recipient"] == "+4741234567"
     record = do_receive_sms(org, Incoming("dev", "in-1", "+4741234567", "+4759440000", "Ja, i går"))
     assert (record.case_id, record.matched_by) == (case_id, MatchedBy.LAST_SMS)
+
+
+def test_a_mention_by_sms_for_a_member_who_asked_for_it(
+    dispatcher: Member, org: Organization
+) -> None:
+    from hub.notify.actions import do_set_preferences
+    from hub.threads.actions.messages import do_post_message
+    from hub.threads.models import Audience
+    from tests.factories import make_customer_case
+
+    colleague = make_member(org, Role.TECHNICIAN, handle="lars", name="Lars Bakken")
+    colleague.phone = "412 34 999"
+    colleague.save()
+    do_set_preferences(colleague, [("mention", "sms", True)])
+    case = make_customer_case(dispatcher)
+    do_post_message(dispatcher, case, audience=Audience.INTERNAL, text="@lars ta med stige")
+    (copy,) = Delivery.objects.filter(channel="sms", purpose="mention")
+    assert (copy.recipient, copy.automatic) == ("+4741234999", True)
+    async_to_sync(Dispatcher("dev").tick)()
+    copy.refresh_from_db()
+    assert copy.state == State.SENT
