@@ -164,14 +164,16 @@ def base_url(port: int) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def hub_server(services: stack.Services, logs: Path) -> AbstractContextManager[stack.Process]:
+def hub_server(
+    services: stack.Services, logs: Path, profile: Path | None = None
+) -> AbstractContextManager[stack.Process]:
     """``python -m hub.server`` as ``stack.hub_server`` starts it, on a port chosen here so that
     ``HUB_PUBLIC_URL`` can name it. The auth token is decrypted there with the key derived from
     the same SECRET_KEY (``hub_env``; HUB_ENCRYPTION_KEY, if set, is inherited by both)."""
     port = free_port()
     return stack.server(
         "hub",
-        ["-m", "hub.server", "-e", f"tcp:port={port}:interface=127.0.0.1"],
+        [*stack.python_argv("hub.server", profile), "-e", f"tcp:port={port}:interface=127.0.0.1"],
         {
             **services.hub_env(),
             "HUB_VAR_DIR": str(logs / "hub-var"),
@@ -366,9 +368,7 @@ class HttpxClient:
     def __init__(self, port: int, concurrency: int) -> None:
         self.client = httpx.AsyncClient(
             base_url=base_url(port),
-            limits=httpx.Limits(
-                max_connections=concurrency, max_keepalive_connections=concurrency
-            ),
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             timeout=REQUEST_TIMEOUT,
         )
 
@@ -412,12 +412,17 @@ class RawClient:
     async def _exchange(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, hook: Webhook
     ) -> tuple[int, bytes, bool]:
-        head = b"".join(
-            f"{name}: {value}\r\n".encode() for name, value in hook.headers.items()
-        )
+        head = b"".join(f"{name}: {value}\r\n".encode() for name, value in hook.headers.items())
         writer.write(
-            b"POST " + hook.path.encode() + b" HTTP/1.1\r\nHost: " + self.host + b"\r\n"
-            + head + b"Content-Length: " + str(len(hook.body)).encode() + b"\r\n\r\n"
+            b"POST "
+            + hook.path.encode()
+            + b" HTTP/1.1\r\nHost: "
+            + self.host
+            + b"\r\n"
+            + head
+            + b"Content-Length: "
+            + str(len(hook.body)).encode()
+            + b"\r\n\r\n"
             + hook.body
         )
         lines = (await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
@@ -472,9 +477,7 @@ async def post(client: Client, hook: Webhook, answers: Answers) -> None:
     answers.finished = time.monotonic()
 
 
-async def send_all(
-    client: Client, hooks: Sequence[Webhook], concurrency: int
-) -> Answers:
+async def send_all(client: Client, hooks: Sequence[Webhook], concurrency: int) -> Answers:
     """Every webhook once, ``concurrency`` in flight."""
     answers = Answers()
     pending = iter(hooks)
@@ -543,13 +546,56 @@ async def wait_for_pushes(
 # ---------------------------------------------------------------- the phases
 
 
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds used so far by the server, PostgreSQL, Redis and this process."""
+
+    server: float
+    postgres: float
+    redis: float
+    client: float
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(
+            self.server - other.server,
+            self.postgres - other.postgres,
+            self.redis - other.redis,
+            self.client - other.client,
+        )
+
+
+def postgres_cpu_seconds() -> float:
+    """All ``postgres`` processes of the machine (the postmaster's reaped children, i.e. ended
+    backends, included): whoever else uses the server counts too."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if not text.split(" (", 1)[1].startswith("postgres)"):
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        total += sum(int(fields[index]) for index in (11, 12, 13, 14)) / ticks
+    return total
+
+
+def cpu_now(server: stack.Process, services: stack.Services) -> Cpu:
+    return Cpu(
+        server.cpu_seconds(),
+        postgres_cpu_seconds(),
+        stack.redis_cpu_seconds(services.redis_url),
+        time.process_time(),
+    )
+
+
 @dataclass
 class Result:
     system: str
     requests: int
     answers: Answers
-    server_cpu: float  # seconds, over the phase
-    client_cpu: float  # this process, seconds
+    cpu: Cpu  # over the phase
     stored: int | None = None  # hub only: new messages on the case
     pushed: int | None = None  # hub only: frames read
     done: float | None = None  # hub: first request -> answered + stored + pushed, s
@@ -557,6 +603,10 @@ class Result:
     @property
     def answered_per_second(self) -> float:
         return self.answers.ok / self.answers.seconds if self.answers.seconds else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return self.stored == self.pushed == self.requests
 
     @property
     def wall(self) -> float:
@@ -571,32 +621,38 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def print_answers(name: str, result: Result) -> None:
+def print_answers(result: Result) -> None:
     answers = result.answers
     print(
-        f"  {name}: {answers.ok:,} of {result.requests:,} answered 200 in "
-        f"{answers.seconds:.2f} s ({result.answered_per_second:,.0f} requests/s), "
-        f"latency p50 {1000 * percentile(answers.latencies, 50):.1f} ms, "
+        f"  {answers.ok:,} of {result.requests:,} answered 200 in {answers.seconds:.2f} s "
+        f"({result.answered_per_second:,.0f} requests/s), latency p50 "
+        f"{1000 * percentile(answers.latencies, 50):.1f} ms, "
         f"p99 {1000 * percentile(answers.latencies, 99):.1f} ms"
     )
     for outcome, count in answers.outcomes.most_common():
         if outcome != "200":
             print(f"    {count} x {outcome}")
-    wall = result.wall
+    wall, cpu = result.wall, result.cpu
     print(
-        f"  CPU: server {result.server_cpu:.1f} s ({result.server_cpu / wall:.2f} cores), "
-        f"this process {result.client_cpu:.1f} s ({result.client_cpu / wall:.2f} cores)"
+        f"  CPU over the phase, in cores: server {cpu.server / wall:.2f}, PostgreSQL "
+        f"{cpu.postgres / wall:.2f}, Redis {cpu.redis / wall:.2f}, this process (client, "
+        f"socket, polls) {cpu.client / wall:.2f}"
     )
 
 
-async def warm_up(client: httpx.AsyncClient, hooks: Sequence[Webhook], concurrency: int) -> None:
+async def warm_up(client: Client, hooks: Sequence[Webhook], concurrency: int) -> None:
     answers = await send_all(client, hooks, concurrency)
     if answers.errors:
         raise RuntimeError(f"warming up failed: {dict(answers.outcomes)}")
 
 
 async def hub_phase(
-    server: stack.Process, seed: stack.Seed, target: Target, args: argparse.Namespace, tag: str
+    server: stack.Process,
+    services: stack.Services,
+    seed: stack.Seed,
+    target: Target,
+    args: argparse.Namespace,
+    tag: str,
 ) -> tuple[Result, str]:
     """The load on the hub, then the replay check. Returns the result and the replay line."""
     stack.cancel_on_sigterm()
@@ -612,69 +668,64 @@ async def hub_phase(
         max_queue=None,
     )
     reader: asyncio.Task[None] | None = None
+    client = http_client(server.port, args)
     try:
         await wait_for(socket, '"hello"', 30)
         pushes = Pushes(socket, case_id, tag)
         reader = asyncio.create_task(pushes.read())
-        async with http_client(server.port, args.concurrency) as client:
-            warm = webhooks(public_url, target.key, target.sender, tag, "warm", args.warmup)
-            await warm_up(client, warm, args.concurrency)
-            if await wait_for_pushes(pushes, reader, "warm", len(warm), args.stall) is None:
-                raise RuntimeError(
-                    f"warm-up: {pushes.count('warm')} of {len(warm)} frames\n{server.log_tail()}"
-                )
-            baseline = await sync_to_async(stored)(case_id)
+        warm = webhooks(public_url, target.key, target.sender, tag, "warm", args.warmup)
+        await warm_up(client, warm, args.concurrency)
+        if await wait_for_pushes(pushes, reader, "warm", len(warm), args.stall) is None:
+            raise RuntimeError(
+                f"warm-up: {pushes.count('warm')} of {len(warm)} frames\n{server.log_tail()}"
+            )
+        baseline = await sync_to_async(stored)(case_id)
 
-            hooks = webhooks(public_url, target.key, target.sender, tag, "load", args.requests)
-            cpu, client_cpu = server.cpu_seconds(), time.process_time()
-            answers = await send_all(client, hooks, args.concurrency)
-            pushed_at = await wait_for_pushes(pushes, reader, "load", answers.ok, args.stall)
-            count = await sync_to_async(stored)(case_id)
-            done = time.monotonic()
-            if pushed_at is not None:
-                done = max(answers.finished, pushed_at)
-            result = Result(
-                "hub",
-                len(hooks),
-                answers,
-                server.cpu_seconds() - cpu,
-                time.process_time() - client_cpu,
-                stored=count - baseline,
-                pushed=pushes.count("load"),
-                done=done - answers.started,
-            )
-            print(f"hub (pid {server.pid}, {public_url}):")
-            print_answers("hub", result)
-            print(
-                f"  stored {result.stored:,} new messages on case {case_id}, pushed "
-                f"{result.pushed:,} message.created frames"
-                + (f" ({pushes.repeated['load']} repeated)" if pushes.repeated["load"] else "")
-                + f"; all answered, stored and pushed {result.wall:.2f} s after the first request"
-                + (
-                    f" ({result.requests / result.wall:,.0f}/s)"
-                    if result.stored == result.pushed == result.requests
-                    else " (INCOMPLETE)"
-                )
-            )
-            routes = await sync_to_async(routing)(target.sender, f"(ref {tag}-load-")
-            print(f"  routing: {', '.join(f'{n:,} to {route}' for route, n in routes.items())}")
-            replay = await replay_check(client, pushes, reader, target, public_url, tag)
+        hooks = webhooks(public_url, target.key, target.sender, tag, "load", args.requests)
+        before = cpu_now(server, services)
+        answers = await send_all(client, hooks, args.concurrency)
+        pushed_at = await wait_for_pushes(pushes, reader, "load", answers.ok, args.stall)
+        count = await sync_to_async(stored)(case_id)
+        done = time.monotonic() if pushed_at is None else max(answers.finished, pushed_at)
+        result = Result(
+            "hub",
+            len(hooks),
+            answers,
+            cpu_now(server, services) - before,
+            stored=count - baseline,
+            pushed=pushes.count("load"),
+            done=done - answers.started,
+        )
+        print(f"hub (pid {server.pid}, {public_url}):")
+        print_answers(result)
+        repeated = pushes.repeated["load"]
+        print(
+            f"  stored {result.stored:,} new messages on case {case_id}, pushed "
+            f"{result.pushed:,} message.created frames"
+            + (f" (and {repeated} repeated)" if repeated else "")
+            + f"; first request -> all answered, stored and pushed: {result.wall:.2f} s"
+            + (f" ({result.requests / result.wall:,.0f}/s)" if result.complete else " (INCOMPLETE)")
+        )
+        routes = await sync_to_async(routing)(target.sender, f"(ref {tag}-load-")
+        print(f"  routing: {', '.join(f'{n:,} to {route}' for route, n in routes.items())}")
+        replay = await replay_check(client, pushes, reader, target, public_url, tag)
     except ConnectionClosed as error:
         raise RuntimeError(f"the hub closed the socket: {error}\n{server.log_tail(20)}") from None
     finally:
+        await client.aclose()
         if reader is not None:
             reader.cancel()
             with suppress(asyncio.CancelledError, ConnectionClosed):
                 await reader
         with suppress(TimeoutError, ConnectionClosed, OSError):
             await asyncio.wait_for(socket.close(), 5)
-    for error, count in server.errors().most_common(5):
-        print(f"  hub log: {count} x {error}")
+    for logged, count in server.errors().most_common(5):
+        print(f"  hub log: {count} x {logged}")
     return result, replay
 
 
 async def replay_check(
-    client: httpx.AsyncClient,
+    client: Client,
     pushes: Pushes,
     reader: asyncio.Task[None],
     target: Target,
@@ -692,31 +743,29 @@ async def replay_check(
     frames = pushes.count("replay") + pushes.repeated["replay"]
     outcomes = ", ".join(f"{count} x {outcome}" for outcome, count in answers.outcomes.items())
     return (
-        f"replay: {REPLAY_COPIES} copies of one webhook (MessageSid {hook.sid}) sent at once -> "
-        f"answers {outcomes}; stored {messages} message(s), {records} SMS record(s), "
-        f"{frames} frame(s) pushed"
+        f"replay: {REPLAY_COPIES} copies of one webhook sent at once -> answers {outcomes}; "
+        f"stored {messages} message(s), {records} SMS record(s), {frames} frame(s) pushed"
     )
 
 
-async def bare_phase(server: stack.Process, target: Target, args: argparse.Namespace) -> Result:
+async def bare_phase(
+    server: stack.Process, services: stack.Services, target: Target, args: argparse.Namespace
+) -> Result:
     stack.cancel_on_sigterm()
     public_url = base_url(server.port)
     tag = uuid.uuid4().hex[:10]
-    async with http_client(server.port, args.concurrency) as client:
+    client = http_client(server.port, args)
+    try:
         warm = webhooks(public_url, target.key, target.sender, tag, "warm", args.warmup)
         await warm_up(client, warm, args.concurrency)
         hooks = webhooks(public_url, target.key, target.sender, tag, "load", args.requests)
-        cpu, client_cpu = server.cpu_seconds(), time.process_time()
+        before = cpu_now(server, services)
         answers = await send_all(client, hooks, args.concurrency)
-        result = Result(
-            "bare",
-            len(hooks),
-            answers,
-            server.cpu_seconds() - cpu,
-            time.process_time() - client_cpu,
-        )
+        result = Result("bare", len(hooks), answers, cpu_now(server, services) - before)
+    finally:
+        await client.aclose()
     print(f"bare Starlette under daphne (pid {server.pid}, {public_url}):")
-    print_answers("bare", result)
+    print_answers(result)
     return result
 
 
@@ -731,13 +780,12 @@ def print_table(results: Sequence[Result]) -> None:
     )
     for result in results:
         answers = result.answers
-        stored_pushed = (
-            f"{result.requests / result.wall:,.0f}"
-            if result.stored == result.pushed == result.requests
-            else "-"
-            if result.stored is None
-            else "incomplete"
-        )
+        if result.stored is None:
+            stored_pushed = "-"
+        elif result.complete:
+            stored_pushed = f"{result.requests / result.wall:,.0f}"
+        else:
+            stored_pushed = "incomplete"
         print(
             f"{result.system:6} {result.requests:8,} {answers.errors:6,} "
             f"{result.answered_per_second:10,.0f} "
@@ -745,14 +793,14 @@ def print_table(results: Sequence[Result]) -> None:
             f"{1000 * percentile(answers.latencies, 99):6.1f} ms "
             f"{'-' if result.stored is None else f'{result.stored:,}':>6} "
             f"{'-' if result.pushed is None else f'{result.pushed:,}':>6} "
-            f"{stored_pushed:>15} {result.server_cpu / result.wall:8.2f} c"
+            f"{stored_pushed:>15} {result.cpu.server / result.wall:8.2f} c"
         )
     by_name = {result.system: result for result in results}
     hub, bare = by_name.get("hub"), by_name.get("bare")
     if hub is not None and bare is not None and bare.answered_per_second:
         print(
             f"\nhub/bare requests/s: {hub.answered_per_second / bare.answered_per_second:.3f}"
-            f"   (stored+pushed/s hub / requests/s bare: "
+            f"   (hub stored+pushed/s over bare requests/s: "
             f"{hub.requests / hub.wall / bare.answered_per_second:.3f})"
         )
 
@@ -769,21 +817,23 @@ def run(args: argparse.Namespace) -> None:
     target = make_target(seed, tag)
     print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     print(
-        f"{args.requests:,} inbound Twilio webhooks per system, {args.concurrency} in flight "
-        f"(after {args.warmup} to warm up); case {target.case.pk}, from {target.sender}, "
-        f"layer {args.layer}"
+        f"{args.requests:,} inbound Twilio webhooks per system, {args.concurrency} in flight, "
+        f"{args.client} client (after {args.warmup} to warm up); case {target.case.pk}, "
+        f"from {target.sender}, layer {args.layer}"
     )
     results: list[Result] = []
     replay = ""
     try:
         with stack.log_dir(args.logs) as logs:
             if "hub" in args.systems:
-                with hub_server(services, logs) as server:
-                    result, replay = asyncio.run(hub_phase(server, seed, target, args, tag))
+                with hub_server(services, logs, args.profile) as server:
+                    result, replay = asyncio.run(
+                        hub_phase(server, services, seed, target, args, tag)
+                    )
                     results.append(result)
             if "bare" in args.systems:
                 with bare_server(logs, target.key) as server:
-                    results.append(asyncio.run(bare_phase(server, target, args)))
+                    results.append(asyncio.run(bare_phase(server, services, target, args)))
     except asyncio.CancelledError:
         sys.exit("sms ingest: stopped")
     finally:
@@ -806,10 +856,19 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--stall", type=float, default=30.0, help="give up when no frame comes for so long"
     )
+    parser.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="raw: HTTP/1.1 by hand on asyncio streams; httpx: httpx.AsyncClient",
+    )
     parser.add_argument("--layer", choices=stack.LAYERS, default="core")
     parser.add_argument("--database-url", default=stack.DATABASE_URL)
     parser.add_argument("--redis-url", default=stack.REDIS_URL)
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this directory")
+    parser.add_argument(
+        "--profile", type=Path, help="run the hub server under cProfile, into this file"
+    )
     args = parser.parse_args(argv)
     args.systems = {name.strip() for name in args.systems.split(",") if name.strip()}
     if not args.systems or args.systems - {"hub", "bare"}:

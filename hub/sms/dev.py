@@ -5,6 +5,7 @@ as a provider's webhook (routing, STOP, the unsorted queue)."""
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -45,7 +46,7 @@ def phone_simulator(request: HttpRequest) -> HttpResponse:
                 text=text,
             ),
         )
-        return HttpResponseRedirect(f"{request.path}?answered={number}")
+        return HttpResponseRedirect(f"{request.path}?{urlencode({'answered': number})}")
     rows = [
         {
             "number": delivery.recipient,

@@ -39,6 +39,7 @@ def test_send_see_and_answer(dispatcher: Member) -> None:
 
     answer = client.post("/dev/sms/", {"number": delivery.recipient, "text": "OK"})
     assert answer.status_code == 302
+    assert delivery.recipient in client.get(answer["Location"]).content.decode()
     reply = case.messages.get(direction=Direction.IN)
     assert (reply.text, reply.channel) == ("OK", Channel.SMS)
     assert SmsRecord.objects.get().matched_by == "last_sms"
