@@ -7,8 +7,10 @@ The benchmark's organisation gets Twilio SMS settings (account ``ACbench``, an a
 encrypted as the settings page stores it) and a customer whose contact has a fresh mobile number
 with one open case, so every SMS from that number lands on that case ("the contact's open
 case"). N Twilio-style inbound webhooks (``POST /hooks/sms/twilio/<key>/inbound``, form-encoded,
-a unique ``MessageSid``, a correct ``X-Twilio-Signature``) are sent with ``--concurrency`` in
-flight by one httpx client.
+a unique ``MessageSid``, a correct ``X-Twilio-Signature``, made before the clock starts) are
+sent with ``--concurrency`` in flight over keep-alive connections. The default client writes
+HTTP/1.1 by hand on asyncio streams; ``--client httpx`` uses ``httpx.AsyncClient``, which costs
+four times the bare server's CPU per request and so caps the bare figure on two cores.
 
 - **hub**: ``python -m hub.server`` on ``hub_bench`` and Redis, ``HUB_PUBLIC_URL`` set to the
   address it listens on so the signatures hold. A dispatcher's websocket counts the
@@ -18,9 +20,9 @@ flight by one httpx client.
   Starlette endpoint on the same path that reads the form, checks the same signature with the
   hub's own ``valid_signature``, parses the SMS and answers the same empty TwiML. No database.
 
-Printed: requests/s, stored+pushed/s (hub), answer latency p50/p99, errors, server and client
-CPU, the ratio hub/bare, and a replay check: ten copies of one webhook sent to the hub at once,
-and how many messages that stored.
+Printed: requests/s, stored+pushed/s (hub), answer latency p50/p99, errors, the CPU of the
+server, PostgreSQL, Redis and this process, the ratio hub/bare, and a replay check: ten copies
+of one webhook sent to the hub at once, and how many messages that stored.
 """
 
 from __future__ import annotations
@@ -383,7 +385,7 @@ class HttpxClient:
 class RawClient:
     """HTTP/1.1 by hand on asyncio streams, a keep-alive connection per request in flight:
     what a client costs at the least, so that the servers, not the client, are measured
-    (httpx spends ~2.5 ms of CPU per request here, as much as the bare server itself)."""
+    (httpx spends ~2.5-3 ms of CPU per request here, four times what the bare server does)."""
 
     def __init__(self, port: int) -> None:
         self.port = port

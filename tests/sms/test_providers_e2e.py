@@ -144,3 +144,29 @@ async def test_46elks_round_trip(
     assert await call_back(inbound_url, answer) == 200
     reply = await run(Message.objects.get, case=case, direction=Direction.IN)
     assert reply.text == "OK"
+
+
+async def test_one_way_notices_come_from_the_sender_name(
+    dispatcher: Member, twilio: FakeTwilio
+) -> None:
+    from hub.accounts.models import Organization, Role
+    from hub.sms.actions import do_sms_members
+    from tests.factories import make_member
+
+    organization = await run(Organization.objects.get, pk=dispatcher.organization_id)
+    organization.sms_sender_name = "Nordlys"
+    await run(organization.save)
+    await run(configure, dispatcher, ProviderName.TWILIO, twilio.account, twilio.secret)
+    crew = await run(make_member, organization, Role.TECHNICIAN, handle="lars")
+    crew.phone = "+4741234999"
+    await run(crew.save)
+    dispatcher.organization = organization
+    await run(do_sms_members, dispatcher, [crew], "Stormvarsel i kveld")
+    case = await run(make_customer_case, dispatcher)
+    await run(sms, dispatcher, case)
+    await Dispatcher("w1").tick()
+    senders = {m.body: m.sender for m in twilio.messages}
+    assert senders == {
+        "Stormvarsel i kveld": "Nordlys",
+        "Vi kommer tirsdag kl. 10-11.": VIRTUAL_NUMBER,
+    }

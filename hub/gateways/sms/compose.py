@@ -27,10 +27,12 @@ def status_url(sms_settings: SmsSettings, kind: str) -> str:
     return f"{base}/{sms_settings.webhook_key}/{kind}"
 
 
-def sender_of(sms_settings: SmsSettings) -> str:
-    if sms_settings.virtual_number:
-        return sms_settings.virtual_number
+def sender_of(sms_settings: SmsSettings, *, replies_expected: bool = True) -> str:
+    """The virtual number where an answer is expected; the sender name for one-way notices
+    (members' notifications, a mass SMS), which reads better on a phone than a number."""
     organization = sms_settings.organization
+    if sms_settings.virtual_number and (replies_expected or not organization.sms_sender_name):
+        return sms_settings.virtual_number
     name = organization.sms_sender_name or NOT_IN_SENDER.sub("", organization.name)
     return name.strip()[:11] or "Hub"
 
@@ -49,7 +51,7 @@ def compose_sms(delivery: Delivery, sms_settings: SmsSettings) -> OutgoingSms:
             text = f"[{case.reference}] {actor}: {about}"
     return OutgoingSms(
         to=delivery.recipient,
-        sender=sender_of(sms_settings),
+        sender=sender_of(sms_settings, replies_expected=delivery.purpose == "message"),
         text=text,
         status_callback=status_url(sms_settings, "status"),
     )
