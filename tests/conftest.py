@@ -4,8 +4,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers
+from django.db import connections
 from django.test import Client
 from pytest_django import Settings
 
@@ -76,3 +78,14 @@ async def fresh_channel_layer() -> AsyncIterator[None]:
             channel_layers.backends.pop(DEFAULT_CHANNEL_LAYER, None)
         else:
             channel_layers.set(DEFAULT_CHANNEL_LAYER, previous)
+
+
+@pytest.fixture
+async def close_thread_connections() -> AsyncIterator[None]:
+    """For async tests: they reach the database through ``sync_to_async``'s own thread, whose
+    connection outlives the test unless closed here, and PostgreSQL will not drop the test
+    database while one is open."""
+    try:
+        yield
+    finally:
+        await sync_to_async(connections.close_all)()

@@ -28,13 +28,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member, Organization
-from hub.customers.models import Contact, Customer
+from hub.customers.models import Contact
 from hub.errors import HubError
 from hub.gateways.email.html import clean_mail_html
 from hub.gateways.email.parse import InboundMail, MailPart
 from hub.gateways.email.shown import shown_text
 from hub.http import field_bool, field_str
-from hub.mail.matching import Match, match_case, sender_contacts
+from hub.mail.matching import match_case, sender_contacts
 from hub.mail.models import DevMail, Kind, Mailbox, MailRecord, MailSettings, MatchedBy, Security
 from hub.mail.secrets import encrypt
 from hub.outbox.actions import record_bounce
@@ -42,7 +42,7 @@ from hub.outbox.models import Delivery, OutboundChannel
 from hub.sizes import format_size
 from hub.threads.actions._common import log_event
 from hub.threads.actions.attachments import store_file
-from hub.threads.actions.cases import open_unsorted_case
+from hub.threads.actions.inbound import Sender, place_inbound
 from hub.threads.actions.messages import do_receive_customer_message
 from hub.threads.models import Attachment, Case, Channel, EventKind
 from hub.threads.uploads import clean_name, sniff
@@ -172,7 +172,14 @@ def _receive_customer_mail(
         subject=mail.subject,
         sender_contacts=contacts,
     )
-    case, contact = _case_and_author(organization, mail, match, contacts)
+    address = mail.from_address or ""
+    case, contact = place_inbound(
+        organization,
+        match.case if match else None,
+        contacts,
+        Sender(name=mail.from_name or address or "?", email=address),
+        unsorted_title=mail.subject,
+    )
     record.case = case
     record.matched_by = match.matched_by if match else MatchedBy.NEW_CASE
     record.kind = Kind.AUTO_REPLY if mail.auto_reply else Kind.CUSTOMER
@@ -197,40 +204,6 @@ def _receive_customer_mail(
         automatic=bool(mail.auto_reply),
     )
     record.message = message
-
-
-def _case_and_author(
-    organization: Organization, mail: InboundMail, match: Match | None, contacts: list[Contact]
-) -> tuple[Case, Contact]:
-    """The case and the contact who wrote. A sender the case's customer does not know yet (the
-    reply came from another address of theirs) becomes a contact of that customer; a stranger
-    becomes a customer of their own, with a case in the unsorted queue."""
-    if match is not None and (customer := match.case.customer) is not None:
-        for contact in contacts:
-            if contact.customer_id == customer.pk:
-                return match.case, contact
-        return match.case, _new_contact(organization, customer, mail)
-    if contacts:
-        contact = contacts[0]
-        customer = contact.customer
-    else:
-        customer = Customer.objects.create(
-            organization=organization, name=(mail.from_name or mail.from_address or "?")[:200]
-        )
-        contact = _new_contact(organization, customer, mail)
-    case = open_unsorted_case(
-        organization.pk, title=mail.subject, customer=customer, contact=contact
-    )
-    return case, contact
-
-
-def _new_contact(organization: Organization, customer: Customer, mail: InboundMail) -> Contact:
-    return Contact.objects.create(
-        organization=organization,
-        customer=customer,
-        name=(mail.from_name or mail.from_address or "?")[:200],
-        email=(mail.from_address or "")[:254],
-    )
 
 
 def _store_parts(

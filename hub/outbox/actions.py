@@ -117,8 +117,9 @@ def queue_notification(
 def queue_broadcast(
     organization_id: int, recipients: Sequence[Recipient], text: str, *, sent_by: Member
 ) -> list[Delivery]:
-    """A mass SMS to members, on no case. Precondition: recipients validated."""
-    return Delivery.objects.bulk_create(
+    """A mass SMS to members, on no case; staff see each queued on the inbox, since there is
+    no message to carry them. Precondition: recipients validated, inside a transaction."""
+    deliveries = Delivery.objects.bulk_create(
         Delivery(
             organization_id=organization_id,
             channel=OutboundChannel.SMS,
@@ -132,6 +133,9 @@ def queue_broadcast(
         )
         for recipient in recipients
     )
+    for delivery in deliveries:
+        publish(delivery)
+    return deliveries
 
 
 def claim_due(worker: str, limit: int, channels: Sequence[str]) -> list[int]:

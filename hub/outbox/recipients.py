@@ -7,7 +7,7 @@ it; nothing is sent to the valid half of a list with a typo in it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -40,11 +40,7 @@ def email_recipients(case: Case, to: str | Sequence[str] | None) -> list[Recipie
     """The e-mail recipients for a message on ``case``: those given (a comma-separated string
     or a list, ``Name <address>`` allowed), else the case's contact. Each is matched to a
     contact of the case's customer when the address is one of theirs."""
-    entries = [to] if isinstance(to, str) else list(to or [])
-    if sum(map(len, entries)) > MAX_TYPED:
-        raise HubError(_("The list of recipients is too long."), field="to")
-    typed = [piece.strip() for entry in entries for piece in SEPARATORS.split(entry)]
-    typed = [piece for piece in typed if piece]
+    typed = _typed(to, SEPARATORS)
     if not typed:
         if case.contact is None or not case.contact.email:
             raise HubError(
@@ -68,12 +64,25 @@ def email_recipients(case: Case, to: str | Sequence[str] | None) -> list[Recipie
         recipients.setdefault(
             address, Recipient(address, name or (contact.name if contact else ""), contact)
         )
+    _check_count(recipients)
+    return list(recipients.values())
+
+
+def _typed(to: str | Sequence[str] | None, separators: re.Pattern[str]) -> list[str]:
+    """The entries a person typed, one a recipient, blanks left out."""
+    entries = [to] if isinstance(to, str) else list(to or [])
+    if sum(map(len, entries)) > MAX_TYPED:
+        raise HubError(_("The list of recipients is too long."), field="to")
+    pieces = (piece.strip() for entry in entries for piece in separators.split(entry))
+    return [piece for piece in pieces if piece]
+
+
+def _check_count(recipients: Mapping[str, Recipient]) -> None:
     if len(recipients) > MAX_RECIPIENTS:
         raise HubError(
             _("A message may go to at most %(limit)d recipients.") % {"limit": MAX_RECIPIENTS},
             field="to",
         )
-    return list(recipients.values())
 
 
 def _contacts_by_email(case: Case) -> dict[str, Contact]:
@@ -90,11 +99,7 @@ def sms_recipients(case: Case, to: str | Sequence[str] | None) -> list[Recipient
     organisation's country: ``412 34 567`` in Norway is ``+4741234567``), else the case's
     contact. A number that is not one, or that answered STOP, is refused before anything is
     queued, and named."""
-    entries = [to] if isinstance(to, str) else list(to or [])
-    if sum(map(len, entries)) > MAX_TYPED:
-        raise HubError(_("The list of recipients is too long."), field="to")
-    typed = [piece.strip() for entry in entries for piece in PHONE_SEPARATORS.split(entry)]
-    typed = [piece for piece in typed if piece]
+    typed = _typed(to, PHONE_SEPARATORS)
     country = case.organization.country
     if not typed:
         if case.contact is None or not case.contact.phone:
@@ -112,11 +117,7 @@ def sms_recipients(case: Case, to: str | Sequence[str] | None) -> list[Recipient
             raise HubError(" ".join(error.messages), field="to") from None
         contact = known.get(number)
         recipients.setdefault(number, Recipient(number, contact.name if contact else "", contact))
-    if len(recipients) > MAX_RECIPIENTS:
-        raise HubError(
-            _("A message may go to at most %(limit)d recipients.") % {"limit": MAX_RECIPIENTS},
-            field="to",
-        )
+    _check_count(recipients)
     stopped = set(
         OptOut.objects.filter(
             organization_id=case.organization_id, phone__in=list(recipients)

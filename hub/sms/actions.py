@@ -19,18 +19,19 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member, Organization
-from hub.customers.models import Contact, Customer
+from hub.customers.models import Contact
 from hub.customers.phones import to_e164
 from hub.errors import HubError
 from hub.http import field_str
 from hub.mail.secrets import encrypt
-from hub.outbox.actions import publish, queue_broadcast, record_bounce, record_delivered
-from hub.outbox.models import Delivery, OutboundChannel, State
+from hub.outbox.actions import queue_broadcast, record_bounce, record_delivered
+from hub.outbox.models import Delivery, OutboundChannel
 from hub.outbox.recipients import Recipient
-from hub.sms.matching import Match, contacts_with, match_case
+from hub.sms.matching import contacts_with, match_case
 from hub.sms.models import Kind, MatchedBy, OptOut, ProviderName, SmsRecord, SmsSettings
 from hub.threads.access import check_can_manage
-from hub.threads.actions.cases import do_create_case, open_unsorted_case
+from hub.threads.actions.cases import do_create_case
+from hub.threads.actions.inbound import Sender, place_inbound
 from hub.threads.actions.messages import (
     clean_text,
     do_post_message,
@@ -94,7 +95,14 @@ def do_receive_sms(organization: Organization, sms: Incoming) -> SmsRecord:
             record.kind = Kind.CUSTOMER
             contacts = contacts_with(organization.pk, sms.sender)
             match = match_case(organization.pk, sms.sender, contacts)
-            case, contact = _case_and_author(organization, sms, match, contacts)
+            name = contacts[0].name if contacts else sms.sender
+            case, contact = place_inbound(
+                organization,
+                match.case if match else None,
+                contacts,
+                Sender(name=sms.sender, phone=sms.sender),
+                unsorted_title=_("SMS from %(sender)s: which case?") % {"sender": name},
+            )
             record.case = case
             record.matched_by = match.matched_by if match else MatchedBy.NEW_CASE
             record.message, _new = do_receive_customer_message(
@@ -104,36 +112,11 @@ def do_receive_sms(organization: Organization, sms: Incoming) -> SmsRecord:
     return record
 
 
-def _case_and_author(
-    organization: Organization, sms: Incoming, match: Match | None, contacts: list[Contact]
-) -> tuple[Case, Contact]:
-    if match is not None and (customer := match.case.customer) is not None:
-        for contact in contacts:
-            if contact.customer_id == customer.pk:
-                return match.case, contact
-        return match.case, _new_contact(organization, customer, sms.sender)
-    if contacts:
-        contact = contacts[0]
-        customer = contact.customer
-    else:
-        customer = Customer.objects.create(organization=organization, name=sms.sender)
-        contact = _new_contact(organization, customer, sms.sender)
-    title = _("SMS from %(sender)s: which case?") % {"sender": contact.name}
-    return open_unsorted_case(organization.pk, title=title, customer=customer, contact=contact), (
-        contact
-    )
-
-
-def _new_contact(organization: Organization, customer: Customer, phone: str) -> Contact:
-    return Contact.objects.create(
-        organization=organization, customer=customer, name=phone, phone=phone
-    )
-
-
 def do_record_sms_status(
     organization: Organization, provider_id: str, state: str, error: str = ""
 ) -> Delivery | None:
-    """A provider's delivery report: the SMS reached the phone, or it did not and why."""
+    """A provider's delivery report: the SMS reached the phone, or it did not and why. A "sent"
+    report says what the outbox already wrote when the provider took the SMS: nothing to do."""
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
@@ -147,10 +130,6 @@ def do_record_sms_status(
             record_delivered(delivery)
         elif state == "failed":
             record_bounce(delivery, error or _("The SMS could not be delivered."))
-        elif state == "sent" and delivery.state == State.SENDING:
-            delivery.state = State.SENT
-            delivery.save(update_fields=["state"])
-            publish(delivery)
     return delivery
 
 
@@ -211,15 +190,12 @@ def do_sms_members(actor: Member, members: Sequence[Member], text: str) -> list[
         ).values_list("phone", flat=True)
     )
     with transaction.atomic():
-        deliveries = queue_broadcast(
+        return queue_broadcast(
             actor.organization_id,
             [recipient for number, recipient in recipients.items() if number not in stopped],
             text,
             sent_by=actor,
         )
-        for delivery in deliveries:
-            publish(delivery)
-    return deliveries
 
 
 def do_sms_contact(actor: Member, contact: Contact, text: str) -> tuple[Case, Message]:

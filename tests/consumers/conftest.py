@@ -1,25 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from asgiref.sync import sync_to_async
-from django.db import connections
 
 from hub.accounts.models import Member, Organization, Role, Team
 from tests.factories import make_member, make_team
 
 
 @pytest.fixture(autouse=True)
-async def _clean_slate(fresh_channel_layer: None) -> AsyncIterator[None]:
+def _clean_slate(fresh_channel_layer: None, close_thread_connections: None) -> None:
     """Every test gets a channel layer of its own (``fresh_channel_layer``), and at the end the
-    database thread's connection is closed: the communicator turns Channels' connection
-    clean-up off while it waits for frames, and PostgreSQL will not drop the test database
-    while a connection is open."""
-    try:
-        yield
-    finally:
-        await sync_to_async(connections.close_all)()
+    database thread's connection is closed (the communicator turns Channels' connection
+    clean-up off while it waits for frames)."""
 
 
 @pytest.fixture

@@ -167,6 +167,8 @@ def test_move_a_message_out_of_the_unsorted_queue(dispatcher: Member) -> None:
     answer = post(client, url, {"case_id": other.pk})
     assert answer.status_code == 200, answer.content
     assert Message.objects.get(pk=record.message_id).case_id == other.pk
+    record.refresh_from_db()
+    assert record.case_id == other.pk  # the customer's next reply to it finds the case
     unsorted.refresh_from_db()
     assert not unsorted.unsorted
     assert unsorted.status == "resolved"

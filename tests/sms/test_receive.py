@@ -163,3 +163,17 @@ def test_an_invalid_number_is_refused_before_anything_is_queued(
     assert error.value.field == "to"
     assert typed in error.value.message
     assert not Message.objects.exists()
+
+
+def test_a_moved_sms_takes_its_record_along(dispatcher: Member) -> None:
+    from hub.threads.actions.sorting import do_move_message
+
+    record = do_receive_sms(dispatcher.organization, sms_in("Hei, er dere ledige?", "+4790000001"))
+    assert record.case is not None
+    target = do_create_case(
+        dispatcher, title="Tilbud", customer=record.case.customer, contact=record.case.contact
+    )
+    assert record.message is not None
+    do_move_message(dispatcher, record.message, target)
+    record.refresh_from_db()
+    assert record.case_id == target.pk

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
 from hub.errors import Conflict, HubError
+from hub.mail.models import MailRecord
+from hub.sms.models import SmsRecord
 from hub.threads.access import check_can_manage
 from hub.threads.actions._common import log_event, publish_case_updated
 from hub.threads.models import Case, EventKind, Message, Status
@@ -48,10 +50,13 @@ def do_move_message(actor: Member, message: Message, target: Case) -> Message:
     with transaction.atomic():
         message.case = target
         message.save(update_fields=["case"])
+        # Everything that names the case through this message moves with it: its files, its
+        # deliveries, and the record of the mail or SMS it came as (so that the customer's next
+        # reply to it finds the new case).
         message.attachments.update(case=target)
         message.deliveries.update(case=target)
-        if hasattr(message, "mail_record"):
-            type(message.mail_record).objects.filter(pk=message.mail_record.pk).update(case=target)
+        MailRecord.objects.filter(message=message).update(case=target)
+        SmsRecord.objects.filter(message=message).update(case=target)
         log_event(source, EventKind.SORTED, member=actor, moved_to=target.reference)
         log_event(target, EventKind.SORTED, member=actor, moved_from=source.reference)
         if not source.messages.exists():
