@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Concatenate
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 
@@ -165,6 +165,21 @@ def field_datetime(data: Mapping[str, Any], name: str) -> datetime | None:
             field=name,
         )
     return parsed
+
+
+def parse_day(value: object, name: str) -> date:
+    """A calendar day as ``YYYY-MM-DD``: a day of the organisation's calendar, no zone."""
+    parsed = parse_date(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise HubError(
+            _("%(field)s must be a date, e.g. 2026-10-06.") % {"field": name}, field=name
+        )
+    return parsed
+
+
+def field_date(data: Mapping[str, Any], name: str) -> date | None:
+    value = data.get(name)
+    return None if value is None else parse_day(value, name)
 
 
 def query_int(request: HttpRequest, name: str) -> int | None:

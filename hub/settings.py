@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hub.outbox",
     "hub.mail",
     "hub.sms",
+    "hub.booking",
     "hub.demo",
 ]
 
@@ -222,6 +223,9 @@ HUB_OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("HUB_OUTBOX_RETRY_BASE_SECO
 HUB_OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("HUB_OUTBOX_RETRY_MAX_SECONDS", 3600))
 HUB_OUTBOX_LEASE_SECONDS = float(os.environ.get("HUB_OUTBOX_LEASE_SECONDS", 300))
 HUB_OUTBOX_POLL_SECONDS = float(os.environ.get("HUB_OUTBOX_POLL_SECONDS", 1))
+# The longest the scheduler sleeps before looking for due booking jobs again (it wakes earlier
+# for a job it knows of).
+HUB_SCHEDULER_POLL_SECONDS = float(os.environ.get("HUB_SCHEDULER_POLL_SECONDS", 30))
 # The gateway tasks in the web process itself (the embedded run); in production they are the
 # Procfile's own `gateways` process, as many copies as needed.
 HUB_GATEWAYS_IN_WEB = os.environ.get("HUB_GATEWAYS_IN_WEB", "") == "1"

@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hub.accounts import views as accounts
+from hub.booking import template_views
+from hub.booking import views as booking
 from hub.mail import dev as dev_mail
 from hub.mail import views as mail
 from hub.notify import views as notify
@@ -44,6 +46,32 @@ api = [
         "cases/<int:case_id>/messages/<int:message_id>/move",
         threads.move_message,
         name="case-message-move",
+    ),
+    path("cases/<int:case_id>/booking", booking.case_booking, name="case-booking"),
+    path(
+        "cases/<int:case_id>/booking/<str:action>",
+        booking.booking_action,
+        name="case-booking-action",
+    ),
+    path("bookings", booking.bookings, name="bookings"),
+    path("bookings/send", booking.send_many, name="bookings-send"),
+    path("bookings/day", booking.day_board, name="bookings-day"),
+    path("bookings/day/lock", booking.lock_day, name="bookings-day-lock"),
+    path("bookings/day/reorder", booking.reorder_day, name="bookings-day-reorder"),
+    path("letters", booking.letters, name="letters"),
+    path("letters/print", booking.letters_print, name="letters-print"),
+    path("letters/<int:letter_id>", booking.letter_detail, name="letter"),
+    path("settings/booking", booking.settings_door, name="booking-settings"),
+    path("settings/templates", template_views.templates, name="templates"),
+    path(
+        "settings/templates/<str:purpose>/<str:channel>",
+        template_views.template_detail,
+        name="template",
+    ),
+    path(
+        "cases/<int:case_id>/templates/preview",
+        template_views.template_preview,
+        name="template-preview",
     ),
     path("settings/mail", mail.mail_settings, name="mail-settings"),
     path("settings/mail/logo", mail.logo, name="mail-logo"),

@@ -48,7 +48,12 @@ def test_compiled_catalog_matches_the_source(language: str) -> None:
         compiled = gettext.GNUTranslations(mo)
     for message in catalog(language):
         if message.id and isinstance(message.id, str):
-            assert compiled.gettext(message.id) == message.string, message.id
+            found = (
+                compiled.pgettext(message.context, message.id)
+                if message.context
+                else compiled.gettext(message.id)
+            )
+            assert found == message.string, message.id
 
 
 def test_errors_come_in_the_members_language(dispatcher: Member) -> None:

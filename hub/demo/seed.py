@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hub.accounts.models import Member, Organization, Team, User
 from hub.customers.models import Contact, Customer
+from hub.demo.bookings import book_demo
 from hub.demo.data import DEMO_PASSWORD, ORGANIZATIONS, PEOPLE
 from hub.demo.spec import (
     Assign,
@@ -122,6 +123,7 @@ def seed_demo() -> SeedResult:
         for spec in todo:
             setup = plans[spec.slug][0].when - timedelta(days=3)
             _backdate_setup(worlds[spec.slug].organization, new_user_ids, setup, started)
+            book_demo(worlds[spec.slug].organization)
         counts = _count([world.organization for world in worlds.values()], len(new_user_ids))
     return SeedResult(
         created=tuple(spec.name for spec in todo),

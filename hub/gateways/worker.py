@@ -1,6 +1,6 @@
-"""The gateway worker: the outbox dispatcher and one listener per active mailbox, in one event
-loop. ``python -m hub.gateways`` runs it as a process of its own (the Procfile's ``gateways``);
-the embedded run starts it inside the web process."""
+"""The gateway worker: the outbox dispatcher, the booking scheduler and one listener per active
+mailbox, in one event loop. ``python -m hub.gateways`` runs it as a process of its own (the
+Procfile's ``gateways``); the embedded run starts it inside the web process."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db import close_old_connections
 
 from hub.gateways.email.imap import MailboxListener
 from hub.gateways.outbox import Dispatcher, worker_name
+from hub.gateways.scheduler import Scheduler
 from hub.mail.models import Mailbox
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class Gateways:
         self.name = name or worker_name()
         self.rescan_seconds = rescan_seconds
         self.dispatcher = Dispatcher(self.name)
+        self.scheduler = Scheduler()
         self.listeners: dict[int, asyncio.Task[None]] = {}
 
     async def run(self) -> None:
@@ -32,6 +34,7 @@ class Gateways:
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(self.dispatcher.run())
+                group.create_task(self.scheduler.run())
                 group.create_task(self.supervise_mailboxes())
         finally:
             await self.stop_listeners()

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member, Organization
+from hub.booking.actions.answers import take_answer
 from hub.customers.models import Contact
 from hub.errors import HubError
 from hub.gateways.email.html import clean_mail_html
@@ -171,6 +172,7 @@ def _receive_customer_mail(
         message_ids=[*mail.references, *mail.in_reply_to],
         subject=mail.subject,
         sender_contacts=contacts,
+        text=mail.text,
     )
     address = mail.from_address or ""
     case, contact = place_inbound(
@@ -194,7 +196,7 @@ def _receive_customer_mail(
         for part, stored in files
         if part.content_id
     }
-    message, _new = do_receive_customer_message(
+    message, new = do_receive_customer_message(
         case,
         contact,
         text=text[:20_000],
@@ -204,6 +206,8 @@ def _receive_customer_mail(
         automatic=bool(mail.auto_reply),
     )
     record.message = message
+    if new:
+        take_answer(message)
 
 
 def _store_parts(

@@ -3,8 +3,10 @@
 In this order, the first that answers wins:
 1. our signed reply address, wherever the mail carried it (X-Original-To, Delivered-To, To, Cc);
 2. ``In-Reply-To``/``References`` against every Message-ID stored, ours and the customer's;
-3. a ``[S-1042]`` tag in the subject, only when the sender is a contact of that case;
-4. the sender's single open case.
+3. a booking code in the subject or the text, of one of the organisation's active bookings
+   (a customer answering a letter writes a new mail, from any address: the code is the key);
+4. a ``[S-1042]`` tag in the subject, only when the sender is a contact of that case;
+5. the sender's single open case.
 Otherwise the caller opens a case in the "unsorted" queue. Never by subject text alone: two
 customers writing "Re: Booking" are two conversations.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hub.booking.actions.answers import booking_for_code
 from hub.customers.models import Contact
 from hub.mail.addresses import case_id_from_address, tagged_references
 from hub.mail.models import MailRecord, MatchedBy
@@ -34,6 +37,7 @@ def match_case(
     message_ids: list[str],
     subject: str,
     sender_contacts: list[Contact],
+    text: str = "",
 ) -> Match | None:
     cases = Case.objects.filter(organization_id=organization_id).select_related(
         "organization", "customer", "contact"
@@ -46,6 +50,9 @@ def match_case(
         case_id = _case_by_message_ids(organization_id, message_ids)
         if case_id is not None:
             return Match(cases.get(pk=case_id), MatchedBy.HEADERS)
+    booking = booking_for_code(organization_id, f"{subject}\n{text}")
+    if booking is not None:
+        return Match(booking.case, MatchedBy.BOOKING_CODE)
     customer_ids = {contact.customer_id for contact in sender_contacts}
     for prefix, number in tagged_references(subject):
         case = cases.filter(number=number, organization__case_prefix__iexact=prefix).first()

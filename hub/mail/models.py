@@ -111,6 +111,7 @@ class Kind(models.TextChoices):
 class MatchedBy(models.TextChoices):
     REPLY_ADDRESS = "reply_address", _("reply address")
     HEADERS = "headers", _("In-Reply-To/References")
+    BOOKING_CODE = "booking_code", _("booking code")
     TAG = "tag", _("case number in the subject")
     SENDER = "sender", _("the sender's open case")
     NEW_CASE = "new_case", _("new case")

@@ -52,6 +52,7 @@ def queue_message(
     *,
     sent_by: Member | None,
     extra_files: Sequence[int] = (),
+    subject: str = "",
 ) -> list[Delivery]:
     """One queued delivery per recipient of ``message``. A mail's Message-ID is fixed here, so
     a retry sends the same mail and the recipient's client shows it once.
@@ -67,6 +68,7 @@ def queue_message(
             recipient_name=recipient.name,
             recipient_contact=recipient.contact,
             sent_by=sent_by,
+            subject=subject[:200],
             automatic=message.automatic,
             extra_files=list(extra_files),
             provider_id=new_message_id() if channel == OutboundChannel.EMAIL else "",
@@ -224,6 +226,20 @@ def record_delivered(delivery: Delivery, when: datetime | None = None) -> None:
     delivery.delivered_at = when or timezone.now()
     delivery.save(update_fields=["state", "delivered_at"])
     publish(delivery)
+
+
+def mark_stale(message_ids: Sequence[int]) -> None:
+    """The deliveries of messages whose content no longer holds (a booking moved since): the
+    sent log shows them red, as Serviceprotokoll does, so nobody trusts an old confirmation.
+
+    Precondition: inside a transaction."""
+    deliveries = Delivery.objects.select_related("case", "sent_by").filter(
+        message_id__in=list(message_ids), stale=False
+    )
+    for delivery in deliveries:
+        delivery.stale = True
+        delivery.save(update_fields=["stale"])
+        publish(delivery)
 
 
 def do_record_opened(token: str) -> bool:

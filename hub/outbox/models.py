@@ -42,6 +42,8 @@ class Delivery(models.Model):
     # "broadcast" for a mass SMS to members, whose text is ``body``.
     purpose = models.CharField(max_length=32, default="message")
     body = models.TextField(blank=True)
+    # A mail's subject of its own (a booking mail from its template); else the case's title.
+    subject = models.CharField(max_length=200, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=OutboundChannel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     recipient_name = models.CharField(max_length=200, blank=True)

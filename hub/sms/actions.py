@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member, Organization
+from hub.booking.actions.answers import take_answer
 from hub.customers.models import Contact
 from hub.customers.phones import to_e164
 from hub.errors import HubError
@@ -94,7 +95,7 @@ def do_receive_sms(organization: Organization, sms: Incoming) -> SmsRecord:
         else:
             record.kind = Kind.CUSTOMER
             contacts = contacts_with(organization.pk, sms.sender)
-            match = match_case(organization.pk, sms.sender, contacts)
+            match = match_case(organization.pk, sms.sender, contacts, sms.text)
             name = contacts[0].name if contacts else sms.sender
             case, contact = place_inbound(
                 organization,
@@ -105,9 +106,11 @@ def do_receive_sms(organization: Organization, sms: Incoming) -> SmsRecord:
             )
             record.case = case
             record.matched_by = match.matched_by if match else MatchedBy.NEW_CASE
-            record.message, _new = do_receive_customer_message(
+            record.message, new = do_receive_customer_message(
                 case, contact, text=sms.text.strip()[:20_000] or "-", channel=Channel.SMS
             )
+            if new:
+                take_answer(record.message)
         record.save()
     return record
 

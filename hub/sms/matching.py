@@ -2,7 +2,7 @@
 
 SMS carries no thread headers, so the order is (the issue's, and the reason no competitor is
 trusted with it):
-1. a booking code in the text (with the booking issue: codes do not exist yet);
+1. a booking code in the text, of one of the organisation's active bookings;
 2. the case with the most recent SMS the organisation sent to this number, if it is still open:
    a customer with three open cases who answers the SMS about the second lands on the second;
 3. the single open case of the contacts with this number;
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hub.booking.actions.answers import booking_for_code
 from hub.customers.models import Contact
 from hub.outbox.models import Delivery, OutboundChannel
 from hub.sms.models import MatchedBy
@@ -27,7 +28,12 @@ class Match:
     matched_by: MatchedBy
 
 
-def match_case(organization_id: int, sender: str, contacts: list[Contact]) -> Match | None:
+def match_case(
+    organization_id: int, sender: str, contacts: list[Contact], text: str = ""
+) -> Match | None:
+    booking = booking_for_code(organization_id, text)
+    if booking is not None:
+        return Match(booking.case, MatchedBy.BOOKING_CODE)
     last = (
         Delivery.objects.filter(
             organization_id=organization_id,

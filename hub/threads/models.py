@@ -42,6 +42,7 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("Portal")
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    LETTER = "letter", _("Letter")
     SYSTEM = "system", _("System")
 
 
@@ -287,6 +288,19 @@ class EventKind(models.TextChoices):
     DELIVERY_FAILED = "delivery.failed", _("could not deliver a message")
     MAIL_BOUNCED = "mail.bounced", _("received a bounce")
     SORTED = "case.sorted", _("sorted the case")
+    BOOKING_PLANNED = "booking.planned", _("planned the booking")
+    BOOKING_REORDERED = "booking.reordered", _("changed the order of the day")
+    BOOKING_LOCKED = "booking.locked", _("locked the booking")
+    BOOKING_SENT = "booking.sent", _("sent the booking to the customer")
+    BOOKING_ANSWERED = "booking.answered", _("answered the booking")
+    BOOKING_REMINDED = "booking.reminded", _("reminded the customer to answer")
+    BOOKING_FOLLOW_UP = "booking.follow_up", _("moved the booking to manual follow-up")
+    BOOKING_CONFIRMED = "booking.confirmed", _("confirmed the booking")
+    BOOKING_ON_HOLD = "booking.on_hold", _("put the booking on hold")
+    BOOKING_DONE = "booking.done", _("marked the booking done")
+    BOOKING_CANCELLED = "booking.cancelled", _("cancelled the booking")
+    APPOINTMENT_REMINDED = "booking.appointment_reminded", _("reminded the customer of the visit")
+    LETTER_REMOVED = "booking.letter_removed", _("removed a printed letter")
 
 
 class Event(models.Model):

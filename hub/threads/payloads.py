@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from django.urls import reverse
 
 from hub.accounts.models import Member
 from hub.customers.models import Contact
-from hub.threads.models import Attachment, Case, Message
+from hub.threads.models import Attachment, Case, Event, Message
 
 PREVIEW_LENGTH = 140
 
@@ -124,6 +124,27 @@ def person(member: Member | None, contact: Contact | None) -> Person:
     if contact is not None:
         return {"kind": "contact", "id": contact.pk, "name": contact.name}
     return {"kind": "system", "id": None, "name": ""}
+
+
+class EventPayload(TypedDict):
+    id: int
+    kind: str
+    label: str
+    actor: Person
+    data: dict[str, Any]
+    created: str
+
+
+def event_payload(event: Event) -> EventPayload:
+    """Precondition: the actors selected when serialising many."""
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "label": event.get_kind_display(),
+        "actor": person(event.actor_member, event.actor_contact),
+        "data": event.data,
+        "created": timestamp(event.created),
+    }
 
 
 def attachment_payload(attachment: Attachment) -> AttachmentPayload:

@@ -53,8 +53,8 @@ from hub.threads.models import Attachment, Case, Channel, Event, Message, ReadMa
 from hub.threads.payloads import (
     attachment_payload,
     case_payload,
+    event_payload,
     message_payload,
-    person,
     timestamp,
 )
 
@@ -289,19 +289,7 @@ def attachment_download(request: HttpRequest, member: Member, attachment_id: int
 def events(request: HttpRequest, member: Member, case_id: int) -> Any:
     case = access_case(member, case_id)
     log = Event.objects.filter(case=case).select_related("actor_member", "actor_contact")
-    return {
-        "results": [
-            {
-                "id": e.pk,
-                "kind": e.kind,
-                "label": e.get_kind_display(),
-                "actor": person(e.actor_member, e.actor_contact),
-                "data": e.data,
-                "created": timestamp(e.created),
-            }
-            for e in log.order_by("pk")
-        ]
-    }
+    return {"results": [event_payload(e) for e in log.order_by("pk")]}
 
 
 @json_view("POST")

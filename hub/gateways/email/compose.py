@@ -77,7 +77,7 @@ def _customer_mail(
     if delivery.extra_files:
         files += list(Attachment.objects.filter(case=case, pk__in=delivery.extra_files))
     sender_name = delivery.sent_by.display_name if delivery.sent_by else ""
-    subject = f"{case.title} {subject_tag(case)}"
+    subject = f"{delivery.subject or case.title} {subject_tag(case)}"
     footer = _("Case %(reference)s. Just reply to this e-mail to answer.") % {
         "reference": case.reference
     }

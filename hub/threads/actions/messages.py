@@ -168,6 +168,57 @@ def do_post_message(
     return message, is_new
 
 
+def post_customer_notice(
+    case: Case,
+    *,
+    text: str,
+    channel: str,
+    actor: Member | None,
+    subject: str = "",
+    automatic: bool = False,
+) -> Message:
+    """A message the hub writes to the customer from a template: a booking request or a
+    confirmation on a member's behalf, a reminder on its own (``automatic``, no author). It goes
+    to the case's contact by ``channel`` (e-mail, SMS, or a letter, which is printed and so has
+    no delivery), under the same rules as a member's message to the customer.
+
+    Precondition: inside the transaction of the change it reports."""
+    if case.is_internal:
+        raise Conflict(_("This is an internal case: there is no customer to write to."))
+    if not case.customer_channel:
+        raise Conflict(
+            _(
+                "Customer communication is off for this case. "
+                "Switch it on to write to the customer."
+            ),
+            code="customer_channel_off",
+        )
+    outbound: Outbound | None = None
+    if channel == Channel.EMAIL:
+        outbound = Outbound(OutboundChannel.EMAIL, email_recipients(case, None), subject=subject)
+    elif channel == Channel.SMS:
+        outbound = Outbound(OutboundChannel.SMS, sms_recipients(case, None))
+    elif channel != Channel.LETTER:
+        raise HubError(_("Unknown channel."), field="channel")
+    message, _new = _store_message(
+        case,
+        author_member=actor,
+        audience=Audience.CUSTOMER,
+        direction=Direction.OUT,
+        channel=channel,
+        text=clean_text(text),
+        html="",
+        client_id=None,
+        attachments=(),
+        automatic=automatic,
+        outbound=outbound,
+        sent_by=actor,
+    )
+    if actor is not None:
+        _advance_marker(actor, case, message.pk)
+    return message
+
+
 def do_receive_customer_message(
     case: Case,
     contact: Contact,
@@ -215,6 +266,7 @@ class Outbound:
     channel: OutboundChannel
     recipients: list[Recipient]
     files: Sequence[Attachment] = ()
+    subject: str = ""
 
 
 def _store_message(
@@ -262,6 +314,7 @@ def _store_message(
                     outbound.recipients,
                     sent_by=sent_by,
                     extra_files=[file.pk for file in outbound.files],
+                    subject=outbound.subject,
                 )
             Mention.objects.bulk_create(
                 Mention(
