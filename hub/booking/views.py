@@ -91,7 +91,7 @@ def _plan(request: HttpRequest, member: Member, case: Case) -> Any:
     planned = do_plan(
         member,
         case,
-        technician=None if technician_id is None else access_colleague(member, technician_id),
+        technician=None if technician_id is None else _colleague(member, technician_id),
         start=start,
         duration=timedelta(minutes=60 if minutes is None else minutes),
         service_objects=field_texts(data, "service_objects") if "service_objects" in data else None,
@@ -268,7 +268,14 @@ def _technician(member: Member, data: dict[str, Any]) -> Member:
     technician_id = field_id(data, "technician")
     if technician_id is None:
         raise HubError(_("Choose a technician."), field="technician")
-    return access_colleague(member, technician_id)
+    return _colleague(member, technician_id)
+
+
+def _colleague(member: Member, technician_id: int) -> Member:
+    try:
+        return access_colleague(member, technician_id)
+    except NotFound:
+        raise NotFound(_("No such technician."), field="technician") from None
 
 
 def _id(raw: str, name: str) -> int:

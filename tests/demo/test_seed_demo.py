@@ -29,6 +29,7 @@ from hub.accounts.models import (
     handle_validator,
     sms_sender_validator,
 )
+from hub.booking.models import Booking, Letter, State
 from hub.customers.models import Contact, Customer
 from hub.customers.phones import to_e164
 from hub.demo.data import DEMO_PASSWORD, ORGANIZATIONS, PEOPLE
@@ -238,7 +239,8 @@ def test_cases_vary_like_a_real_inbox(demo: SeedResult) -> None:
 def test_cases_have_conversations_with_customers_and_colleagues(demo: SeedResult) -> None:
     for case in Case.objects.all():
         messages = case.messages.all()
-        assert 2 <= messages.count() <= 8, case
+        # At most 8 of the demo's own, and the booking's request, answer and confirmation.
+        assert 2 <= messages.count() <= 11, case
         if case.is_internal:
             assert not messages.filter(audience=Audience.CUSTOMER).exists(), case
         else:
@@ -391,3 +393,20 @@ def test_command_refuses_production_without_force(
     assert calls == []
     call_command("seed_demo", "--force", stdout=io.StringIO())
     assert len(calls) == 1
+
+
+def test_every_company_has_booked_its_coming_days(demo: SeedResult) -> None:
+    for organization in Organization.objects.all():
+        answered = Event.objects.filter(case__organization=organization, kind="booking.answered")
+        # The last answer of each company is a "no, call me": it waits for a person.
+        afters = [e.data["after"] for e in answered.order_by("pk")]
+        assert afters[-1] == State.MANUAL_FOLLOW_UP, organization
+        assert set(afters[:-1]) <= {State.CONFIRMED}, organization
+    assert set(Booking.objects.values_list("state", flat=True)) == {
+        State.CONFIRMED,
+        State.MANUAL_FOLLOW_UP,
+        State.AWAITING_RESPONSE,
+        State.LOCKED,
+        State.ON_HOLD,
+    }
+    assert Letter.objects.exists()
