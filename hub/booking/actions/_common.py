@@ -4,6 +4,8 @@ organisation's zone, the log and the live event."""
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -13,6 +15,7 @@ from hub.accounts.models import Member, Organization
 from hub.booking.models import Booking, BookingSettings
 from hub.booking.payloads import BookingUpdated, booking_payload
 from hub.customers.models import Contact
+from hub.errors import HubError
 from hub.events import member_group, send_event_on_commit
 from hub.threads.actions._common import case_watchers, log_event
 from hub.threads.models import Case, EventKind
@@ -43,6 +46,30 @@ def lock_booking(case: Case) -> Booking:
         return booking
     Booking.objects.get_or_create(case=case, defaults={"organization_id": case.organization_id})
     return lock_booking(case)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one booking of many: done, or refused and why."""
+
+    case: Case
+    booking: Booking | None
+    error: str = ""
+
+
+def one_by_one(bookings: Iterable[Booking], change: Callable[[Booking], None]) -> list[Outcome]:
+    """``change`` each booking in its own savepoint (PowerCatch's mass update): one refused is
+    named with the reason and leaves the others done. Precondition: inside a transaction, the
+    bookings locked."""
+    outcomes: list[Outcome] = []
+    for booking in bookings:
+        try:
+            with transaction.atomic():
+                change(booking)
+            outcomes.append(Outcome(booking.case, booking))
+        except HubError as error:
+            outcomes.append(Outcome(booking.case, None, error.message))
+    return outcomes
 
 
 def zone_of(organization: Organization) -> zoneinfo.ZoneInfo:

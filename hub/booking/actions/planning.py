@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
 from hub.booking.actions._common import (
+    Outcome,
     booking_settings,
     day_bounds,
     local_day,
     lock_booking,
     log,
+    one_by_one,
     publish,
 )
 from hub.booking.actions.schedule import cancel_jobs, schedule_answer_deadline
@@ -203,21 +205,13 @@ def do_lock(actor: Member, case: Case, channel: str | None = None) -> Booking:
     return booking
 
 
-@dataclass(frozen=True, slots=True)
-class DayResult:
-    case: Case
-    booking: Booking | None
-    error: str = ""
-
-
 def do_lock_day(
     actor: Member, technician: Member, day: date, channel: str | None = None
-) -> list[DayResult]:
-    """Every planned booking of the technician's day, each in its own savepoint: one with a
-    missing street address is refused and named, the others are locked."""
+) -> list[Outcome]:
+    """Every planned booking of the technician's day: one with a missing street address is
+    refused and named, the others are locked."""
     check_can_manage(actor)
     start, end = day_bounds(technician.organization, day)
-    results: list[DayResult] = []
     with transaction.atomic():
         planned = (
             Booking.objects.select_for_update(of=("self",))
@@ -231,14 +225,7 @@ def do_lock_day(
             )
             .order_by("sequence", "start")
         )
-        for booking in planned:
-            try:
-                with transaction.atomic():
-                    _lock(actor, booking, channel)
-                results.append(DayResult(booking.case, booking))
-            except HubError as error:
-                results.append(DayResult(booking.case, None, error.message))
-    return results
+        return one_by_one(planned, lambda booking: _lock(actor, booking, channel))
 
 
 def _lock(actor: Member, booking: Booking, channel: str | None) -> None:

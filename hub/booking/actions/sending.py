@@ -5,13 +5,12 @@ call in manual follow-up)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
-from hub.booking.actions._common import lock_booking, log, publish
+from hub.booking.actions._common import Outcome, lock_booking, log, one_by_one, publish
 from hub.booking.actions.planning import missing_for_lock, set_deadline
 from hub.booking.actions.schedule import (
     cancel_jobs,
@@ -37,30 +36,14 @@ def do_send_booking(actor: Member, case: Case, channel: str | None = None) -> Bo
     return booking
 
 
-@dataclass(frozen=True, slots=True)
-class SendResult:
-    case: Case
-    booking: Booking | None
-    error: str = ""
-
-
 def do_send_bookings(
     actor: Member, cases: Sequence[Case], channel: str | None = None
-) -> list[SendResult]:
-    """Many at once (PowerCatch's mass update): each in its own savepoint, the ones that cannot
-    go named with the reason, the others sent."""
+) -> list[Outcome]:
+    """Many at once; the ones that cannot go are named with the reason, the others sent."""
     check_can_manage(actor)
-    results: list[SendResult] = []
     with transaction.atomic():
-        for case in cases:
-            try:
-                with transaction.atomic():
-                    booking = lock_booking(case)
-                    _send(actor, booking, channel)
-                results.append(SendResult(case, booking))
-            except HubError as error:
-                results.append(SendResult(case, None, error.message))
-    return results
+        bookings = [lock_booking(case) for case in cases]
+        return one_by_one(bookings, lambda booking: _send(actor, booking, channel))
 
 
 def _send(actor: Member, booking: Booking, channel: str | None) -> None:

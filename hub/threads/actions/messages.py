@@ -86,6 +86,20 @@ def _already_posted(author: Q, client_id: str | None, case: Case) -> Message | N
     return existing
 
 
+def check_customer_writable(case: Case) -> None:
+    """A customer case with customer communication on (Jublo's bell)."""
+    if case.is_internal:
+        raise Conflict(_("This is an internal case: there is no customer to write to."))
+    if not case.customer_channel:
+        raise Conflict(
+            _(
+                "Customer communication is off for this case. "
+                "Switch it on to write to the customer."
+            ),
+            code="customer_channel_off",
+        )
+
+
 def do_post_message(
     actor: Member,
     case: Case,
@@ -118,16 +132,7 @@ def do_post_message(
     _check_channel(channel)
     text = clean_text(text)
     if audience == Audience.CUSTOMER:
-        if case.is_internal:
-            raise Conflict(_("This is an internal case: there is no customer to write to."))
-        if not case.customer_channel:
-            raise Conflict(
-                _(
-                    "Customer communication is off for this case. "
-                    "Switch it on to write to the customer."
-                ),
-                code="customer_channel_off",
-            )
+        check_customer_writable(case)
     for attachment in attachments:
         if attachment.case_id != case.pk or attachment.message_id is not None:
             raise HubError(_("That file cannot be attached to this message."), field="attachments")
@@ -183,16 +188,7 @@ def post_customer_notice(
     no delivery), under the same rules as a member's message to the customer.
 
     Precondition: inside the transaction of the change it reports."""
-    if case.is_internal:
-        raise Conflict(_("This is an internal case: there is no customer to write to."))
-    if not case.customer_channel:
-        raise Conflict(
-            _(
-                "Customer communication is off for this case. "
-                "Switch it on to write to the customer."
-            ),
-            code="customer_channel_off",
-        )
+    check_customer_writable(case)
     outbound: Outbound | None = None
     if channel == Channel.EMAIL:
         outbound = Outbound(OutboundChannel.EMAIL, email_recipients(case, None), subject=subject)
