@@ -76,8 +76,6 @@ class Booking(models.Model):
     # What the work is about, for the {serviceObjects} tag: meters, heat pumps, boilers.
     service_objects = models.JSONField(_("service objects"), default=list, blank=True)
     hold_until = models.DateField(_("customer back around"), null=True, blank=True)
-    # The customer has been told the current time: a reschedule tells them again.
-    customer_told = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -99,6 +97,11 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"booking of case {self.case_id}: {self.state}"
+
+    @property
+    def customer_told(self) -> bool:
+        """The customer knows the time (asked, or confirmed): a reschedule tells them again."""
+        return self.state in TOLD_STATES
 
     @property
     def end(self) -> datetime | None:

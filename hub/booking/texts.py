@@ -29,7 +29,7 @@ from hub.errors import HubError
 from hub.gateways.sms.segments import to_gsm7
 from hub.mail.addresses import reply_address
 from hub.mail.models import MailSettings
-from hub.sms.models import ProviderName, SmsSettings
+from hub.sms.models import SmsSettings
 from hub.threads.models import Case
 
 # Weekday, day and month, no year: a booking is weeks away, not years. Babel's skeletons give
@@ -435,9 +435,13 @@ def _reply_instructions(booking: Booking, channel: str, locale: str) -> str:
     matcher reads), or a mail to the case's signed reply address."""
     opening, closing = SMS_QUOTES if channel == SendChannel.SMS else QUOTES.get(locale, ("“", "”"))
     quotes = {"open": opening, "close": closing}
-    number = _virtual_number(booking.case.organization)
+    organization = booking.case.organization
+    # Read without making the settings row (rendering a text changes nothing); no row yet is
+    # the development provider.
+    sms = SmsSettings.objects.filter(organization=organization).first()
+    number = _readable_number(sms.virtual_number if sms else "", organization)
     email = _reply_email(booking.case)
-    if channel == SendChannel.SMS and (number or _answers_in_simulator(booking.case.organization)):
+    if channel == SendChannel.SMS and (sms is None or sms.takes_answers):
         return gettext(
             "Reply %(open)sOK%(close)s to confirm, or tell us what does not suit you."
         ) % (quotes)
@@ -468,25 +472,8 @@ def _reply_instructions(booking: Booking, channel: str, locale: str) -> str:
     return gettext("Contact us to confirm the time, or if it does not suit you.")
 
 
-def _answers_in_simulator(organization: Organization) -> bool:
-    """The development provider has no number, yet its phone simulator answers: the embedded
-    run's SMS say "reply OK" as a real number's would."""
-    provider = (
-        SmsSettings.objects.filter(organization=organization)
-        .values_list("provider", flat=True)
-        .first()
-    )
-    return provider in (None, ProviderName.DEV)
-
-
-def _virtual_number(organization: Organization) -> str:
-    """The number SMS answers reach, written as people read it (+47 41 23 45 67). Read without
-    making the settings row: rendering a text changes nothing."""
-    raw = (
-        SmsSettings.objects.filter(organization=organization)
-        .values_list("virtual_number", flat=True)
-        .first()
-    )
+def _readable_number(raw: str, organization: Organization) -> str:
+    """The number SMS answers reach, written as people read it (+47 41 23 45 67)."""
     if not raw:
         return ""
     try:

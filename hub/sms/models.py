@@ -46,6 +46,12 @@ class SmsSettings(models.Model):
     def __str__(self) -> str:
         return f"SMS settings of {self.organization_id}"
 
+    @property
+    def takes_answers(self) -> bool:
+        """Whether a customer can answer the SMS they get: from a virtual number, or in the
+        development provider's phone simulator, which answers any SMS."""
+        return bool(self.virtual_number) or self.provider == ProviderName.DEV
+
 
 class OptOut(models.Model):
     """A number that answered STOP: nothing is sent to it until it answers START."""

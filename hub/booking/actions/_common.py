@@ -88,18 +88,25 @@ def day_bounds(organization: Organization, day: date) -> tuple[datetime, datetim
     return start, end
 
 
-def log(
+def record(
     booking: Booking,
     kind: EventKind,
+    changes: list[str],
     *,
     member: Member | None = None,
     contact: Contact | None = None,
+    also: list[int] | None = None,
     **data: Any,
 ) -> None:
+    """Every booking change ends here: on the case's event log (with the state after it, when
+    the state before is given) and pushed live."""
+    if "before" in data:
+        data["after"] = booking.state
     log_event(booking.case, kind, member=member, contact=contact, **data)
+    _publish(booking, changes, also=also)
 
 
-def publish(booking: Booking, changes: list[str], *, also: list[int] | None = None) -> None:
+def _publish(booking: Booking, changes: list[str], *, also: list[int] | None = None) -> None:
     """To the case's watchers and the technician's sockets (their day changed), and to
     ``also``: members who must hear of it besides, e.g. the technician the booking was taken
     from."""

@@ -5,7 +5,7 @@ confirmation sends a technician to a locked door."""
 
 from __future__ import annotations
 
-from hub.booking.actions._common import lock_booking, log, publish
+from hub.booking.actions._common import lock_booking, record
 from hub.booking.actions.schedule import cancel_jobs
 from hub.booking.actions.sending import confirm
 from hub.booking.codes import codes_in
@@ -57,16 +57,15 @@ def take_answer(message: Message) -> Booking | None:
         booking.state = State.MANUAL_FOLLOW_UP
         booking.save()
         cancel_jobs(booking, JobKind.ANSWER_DEADLINE)
-    log(
+    record(
         booking,
         EventKind.BOOKING_ANSWERED,
+        ["state"],
         contact=message.author_contact,
         before=before,
-        after=booking.state,
         intent=str(result.intent),
         confidence=round(result.confidence, 2),
         message_id=message.pk,
         text=message.text[:EXCERPT],
     )
-    publish(booking, ["state"])
     return booking

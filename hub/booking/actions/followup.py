@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
-from hub.booking.actions._common import lock_booking, log, publish
+from hub.booking.actions._common import lock_booking, record
 from hub.booking.actions.schedule import cancel_jobs
 from hub.booking.actions.sending import confirm
 from hub.booking.models import Booking, JobKind, State
@@ -28,14 +28,13 @@ def do_follow_up_manually(actor: Member, case: Case) -> Booking:
         booking.state = State.MANUAL_FOLLOW_UP
         booking.save()
         cancel_jobs(booking, JobKind.ANSWER_DEADLINE)
-        log(
+        record(
             booking,
             EventKind.BOOKING_FOLLOW_UP,
+            ["state"],
             member=actor,
             before=State.AWAITING_RESPONSE,
-            after=booking.state,
         )
-        publish(booking, ["state"])
     return booking
 
 
@@ -48,8 +47,7 @@ def do_send_to_execution(actor: Member, case: Case) -> Booking:
         check_allowed("execute", booking.state)
         before = booking.state
         confirm(booking)
-        log(booking, EventKind.BOOKING_CONFIRMED, member=actor, before=before, after=booking.state)
-        publish(booking, ["state"])
+        record(booking, EventKind.BOOKING_CONFIRMED, ["state"], member=actor, before=before)
     return booking
 
 
@@ -72,16 +70,16 @@ def do_put_on_hold(
             booking.technician = None
         booking.save()
         cancel_jobs(booking)
-        log(
+        record(
             booking,
             EventKind.BOOKING_ON_HOLD,
+            ["state"],
             member=actor,
+            also=[previous.pk] if previous else [],
             before=before,
-            after=booking.state,
             back_around=back_around.isoformat() if back_around else None,
             unassigned=unassign,
         )
-        publish(booking, ["state"], also=[previous.pk] if previous else [])
     return booking
 
 
@@ -95,16 +93,8 @@ def do_back_to_planning(actor: Member, case: Case) -> Booking:
         planned = booking.start is not None and booking.technician is not None
         booking.state = State.PLANNED if planned else State.UNPLANNED
         booking.hold_until = None
-        booking.customer_told = False
         booking.save()
-        log(
-            booking,
-            EventKind.BOOKING_PLANNED,
-            member=actor,
-            before=State.ON_HOLD,
-            after=booking.state,
-        )
-        publish(booking, ["state"])
+        record(booking, EventKind.BOOKING_PLANNED, ["state"], member=actor, before=State.ON_HOLD)
     return booking
 
 
@@ -134,5 +124,4 @@ def _end(actor: Member, booking: Booking, state: State, kind: EventKind) -> None
     booking.response_deadline = None
     booking.save()
     cancel_jobs(booking)
-    log(booking, kind, member=actor, before=before, after=state)
-    publish(booking, ["state"])
+    record(booking, kind, ["state"], member=actor, before=before)

@@ -19,9 +19,8 @@ from hub.booking.actions._common import (
     day_bounds,
     local_day,
     lock_booking,
-    log,
     one_by_one,
-    publish,
+    record,
 )
 from hub.booking.actions.schedule import cancel_jobs, schedule_answer_deadline
 from hub.booking.actions.telling import mark_outdated_notices, tell
@@ -87,11 +86,7 @@ def do_plan(
             booking.service_objects = objects
         if new_day:
             booking.sequence = _next_in_day(booking)
-        told = booking.customer_told and booking.state in (
-            State.AWAITING_RESPONSE,
-            State.CONFIRMED,
-            State.MANUAL_FOLLOW_UP,
-        )
+        told = booking.customer_told
         if moved:
             mark_outdated_notices(booking)
             cancel_jobs(booking)
@@ -103,26 +98,21 @@ def do_plan(
         elif moved or booking.state in (State.UNPLANNED, State.ON_HOLD):
             booking.state = State.PLANNED
             booking.code = ""
-            booking.customer_told = False
             booking.response_deadline = None
             booking.hold_until = None
         booking.save()
         _give_case(actor, booking, previous_technician)
-        log(
+        record(
             booking,
             EventKind.BOOKING_PLANNED,
+            ["state", "start", "technician"],
             member=actor,
+            also=[previous_technician.pk] if previous_technician else [],
             before=before,
-            after=booking.state,
             technician=technician.display_name if technician else None,
             start=start.isoformat(),
             minutes=int(duration.total_seconds() // 60),
             told_again=moved and told and notify_customer,
-        )
-        publish(
-            booking,
-            ["state", "start", "technician"],
-            also=[previous_technician.pk] if previous_technician else [],
         )
     return Planned(booking, _ways_to_reach(case))
 
@@ -159,8 +149,13 @@ def do_reorder_day(
             if booking.sequence != sequence:
                 booking.sequence = sequence
                 booking.save(update_fields=["sequence", "updated"])
-                log(booking, EventKind.BOOKING_REORDERED, member=actor, sequence=sequence)
-                publish(booking, ["sequence"])
+                record(
+                    booking,
+                    EventKind.BOOKING_REORDERED,
+                    ["sequence"],
+                    member=actor,
+                    sequence=sequence,
+                )
     return ordered
 
 
@@ -244,8 +239,14 @@ def _lock(actor: Member, booking: Booking, channel: str | None) -> None:
     booking.channel = channel
     booking.state = State.LOCKED
     _issue_code(booking)
-    log(booking, EventKind.BOOKING_LOCKED, member=actor, code=booking.code, channel=channel)
-    publish(booking, ["state", "code"])
+    record(
+        booking,
+        EventKind.BOOKING_LOCKED,
+        ["state", "code"],
+        member=actor,
+        code=booking.code,
+        channel=channel,
+    )
 
 
 def _issue_code(booking: Booking) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from hub.booking.actions._common import log, publish
+from hub.booking.actions._common import record
 from hub.booking.actions.schedule import cancel_jobs
 from hub.booking.actions.telling import reachable_by, tell
 from hub.booking.models import Booking, JobKind, Purpose, State
@@ -34,16 +34,15 @@ def remind_to_answer(booking: Booking, now: datetime) -> str:
         except HubError as error:
             outcome = error.message
     booking.state = State.MANUAL_FOLLOW_UP
-    booking.save(update_fields=["state", "customer_told", "updated"])
-    log(
+    booking.save(update_fields=["state", "updated"])
+    record(
         booking,
         EventKind.BOOKING_REMINDED,
+        ["state"],
         before=State.AWAITING_RESPONSE,
-        after=booking.state,
         channel=channel,
         outcome=outcome,
     )
-    publish(booking, ["state"])
     return outcome
 
 
@@ -62,7 +61,7 @@ def remind_appointment(booking: Booking, kind: str, now: datetime) -> str:
         return error.message
     if kind == JobKind.HOUR_BEFORE:
         cancel_jobs(booking, JobKind.DAY_BEFORE)
-    log(booking, EventKind.APPOINTMENT_REMINDED, channel=channel, when=kind)
+    record(booking, EventKind.APPOINTMENT_REMINDED, [], channel=channel, when=kind)
     return SENT
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
-from hub.booking.actions._common import Outcome, lock_booking, log, one_by_one, publish
+from hub.booking.actions._common import Outcome, lock_booking, one_by_one, record
 from hub.booking.actions.planning import missing_for_lock, set_deadline
 from hub.booking.actions.schedule import (
     cancel_jobs,
@@ -64,17 +64,16 @@ def _send(actor: Member, booking: Booking, channel: str | None) -> None:
     message = tell(booking, Purpose.BOOKING_REQUEST, channel, actor=actor)
     booking.save()
     schedule_answer_deadline(booking)
-    log(
+    record(
         booking,
         EventKind.BOOKING_SENT,
+        ["state"],
         member=actor,
         before=State.LOCKED,
-        after=booking.state,
         channel=channel,
         message_id=message.pk,
         deadline=booking.response_deadline.isoformat() if booking.response_deadline else None,
     )
-    publish(booking, ["state"])
 
 
 def do_send_confirmation(actor: Member, case: Case, channels: Sequence[str]) -> Booking:
@@ -95,16 +94,15 @@ def do_send_confirmation(actor: Member, case: Case, channels: Sequence[str]) -> 
             for channel in wanted
         ]
         confirm(booking)
-        log(
+        record(
             booking,
             EventKind.BOOKING_CONFIRMED,
+            ["state"],
             member=actor,
             before=before,
-            after=booking.state,
             channels=wanted,
             message_ids=message_ids,
         )
-        publish(booking, ["state"])
     return booking
 
 

@@ -44,7 +44,6 @@ def tell(
         start=booking.start,
         technician=booking.technician,
     )
-    booking.customer_told = True
     return message
 
 
