@@ -52,7 +52,7 @@ def allowed_actions(state: str) -> list[str]:
 def check_allowed(action: str, state: str) -> None:
     if state not in ALLOWED[action]:
         raise Conflict(
-            _("“%(action)s” is not possible: the booking is %(state)s.")
+            _("“%(action)s” is not possible: the booking is “%(state)s”.")
             % {"action": LABELS[action], "state": State(state).label.lower()},
             code="booking_state",
         )

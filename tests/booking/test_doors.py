@@ -79,7 +79,7 @@ def test_a_refused_transition_is_a_conflict_in_the_members_language(
     answer = post(login(dispatcher), f"/api/cases/{case.pk}/booking/send")
     assert answer.status_code == 409
     assert answer.json()["error"]["message"] == (
-        "«Send booking» er ikke mulig: bookingen er planlagt."
+        "«Send booking» er ikke mulig: bookingens status er «planlagt»."
     )
     assert post(login(dispatcher), f"/api/cases/{case.pk}/booking/fly").status_code == 404
 
