@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
+from hub.accounts import settings_views as account_settings
 from hub.accounts import views as accounts
 from hub.booking import template_views
 from hub.booking import views as booking
@@ -21,6 +23,15 @@ api = [
     path("me", accounts.me, name="me"),
     path("me/organization", accounts.switch_organization, name="switch-organization"),
     path("colleagues", accounts.colleagues, name="colleagues"),
+    path("members", account_settings.members, name="members"),
+    path("members/<int:member_id>", account_settings.member_detail, name="member"),
+    path("teams", account_settings.teams, name="teams"),
+    path("teams/<int:team_id>", account_settings.team_detail, name="team"),
+    path(
+        "settings/organization",
+        account_settings.organization_settings,
+        name="organization-settings",
+    ),
     path("cases", threads.cases, name="cases"),
     path("cases/<int:case_id>", threads.case_detail, name="case"),
     path("cases/<int:case_id>/assign", threads.assign, name="case-assign"),
@@ -105,6 +116,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
     path("dev/mail/", dev_mail.dev_mailbox, name="dev-mail"),
     path("dev/sms/", dev_sms.phone_simulator, name="dev-sms"),
-    path("cases/<int:case_id>/", web.case_page, name="case-page"),
-    path("", web.home, name="home"),
+    path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript-catalog"),
+    path("cases/<int:case_id>/", web.app, name="case-page"),
+    path("board/", web.app, name="board-page"),
+    path("letters/", web.app, name="letters-page"),
+    path("settings/", web.app, name="settings-page"),
+    path("settings/<slug:section>/", web.app, name="settings-section-page"),
+    path("", web.app, name="home"),
 ]

@@ -8,10 +8,13 @@ from django.contrib.auth import authenticate, login, logout
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hub.accounts.actions import do_change_profile
 from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_language
 from hub.accounts.models import Member, Team
+from hub.accounts.settings_views import check_fields
 from hub.errors import HubError, NotFound
 from hub.http import (
     error_response,
@@ -23,6 +26,7 @@ from hub.http import (
 )
 
 SESSION_METHODS = ("GET", "POST", "DELETE")
+PROFILE_FIELDS = ("language", "name")
 
 
 def me_payload(member: Member) -> dict[str, Any]:
@@ -79,8 +83,20 @@ def session(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"authenticated": getattr(request, "member", None) is not None})
 
 
-@json_view("GET")
+@json_view("GET", "PATCH")
 def me(request: HttpRequest, member: Member) -> Any:
+    """PATCH: the member's own ``language`` ("nb", "sv", "da", "en", or "" for the
+    organisation's) and ``name``; fields left out stay. The answer is already in the new
+    language."""
+    if request.method == "PATCH":
+        data = read_json(request)
+        check_fields(data, PROFILE_FIELDS)
+        do_change_profile(
+            member,
+            language=field_str(data, "language") if "language" in data else None,
+            name=field_str(data, "name") if "name" in data else None,
+        )
+        translation.activate(member_language(member))
     return me_payload(member)
 
 
@@ -103,6 +119,10 @@ def switch_organization(request: HttpRequest, member: Member) -> Any:
 @json_view("GET")
 def colleagues(request: HttpRequest, member: Member) -> Any:
     """For assignment pickers and @ autocomplete."""
+    return colleagues_payload(member)
+
+
+def colleagues_payload(member: Member) -> dict[str, Any]:
     members = Member.objects.filter(organization_id=member.organization_id, is_active=True)
     teams = Team.objects.filter(organization_id=member.organization_id)
     return {

@@ -6,6 +6,8 @@ worker) are answered here without entering Django; everything else is passed to 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -26,17 +28,30 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+class _StaticDirectories(StaticFiles):
+    """Static files looked up in several directories, the first that has the file wins."""
+
+    def __init__(self, directories: list[Path]) -> None:
+        super().__init__(directory=directories[0], check_dir=False)
+        self.all_directories = list(directories)
+
+
+def static_files() -> ASGIApp:
+    """Production serves what ``collectstatic`` gathered. Development serves the sources first
+    (``web/static``), so an edited script or style sheet is live on reload without a collect
+    step, and falls back to the collected files (the admin's)."""
+    if settings.PRODUCTION:
+        return StaticFiles(directory=settings.STATIC_ROOT, check_dir=False)
+    return _StaticDirectories([*map(Path, settings.STATICFILES_DIRS), Path(settings.STATIC_ROOT)])
+
+
 def build_edge(django_app: ASGIApp) -> ASGIApp:
     edge = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/hooks/mail/opened/{token}.gif", mail_opened),
             Route("/hooks/sms/{provider}/{key}/{kind}", sms_hook, methods=["POST"]),
-            Mount(
-                settings.STATIC_URL.rstrip("/"),
-                app=StaticFiles(directory=settings.STATIC_ROOT, check_dir=False),
-                name="static",
-            ),
+            Mount(settings.STATIC_URL.rstrip("/"), app=static_files(), name="static"),
             Mount("", app=django_app),
         ]
     )

@@ -11,7 +11,8 @@ import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.apps import apps
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ class InboxQuery:
     mentions: bool = False
     unread: bool = False
     unsorted: bool = False
+    # A booking state, or "none" for cases without a booking.
+    booking: str | None = None
     search: str = ""
     cursor: str | None = None
     limit: int = DEFAULT_PAGE
@@ -67,8 +70,11 @@ def with_unread_counts(cases: QuerySet[Case], member: Member) -> QuerySet[Case]:
 
 
 def with_row_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """What an inbox row shows, joined in the same query."""
-    return cases.select_related(
+    """What an inbox row shows, joined in the same query. The booking is read through its
+    reverse relation by name: the booking app builds on threads, not the other way round."""
+    return cases.annotate(
+        booking_state=F("booking__state"), booking_start=F("booking__start")
+    ).select_related(
         "organization",
         "customer",
         "contact",
@@ -122,6 +128,11 @@ def _search(cases: QuerySet[Case], text: str, prefix: str) -> QuerySet[Case]:
     return cases.filter(matches)
 
 
+def _booking_states() -> list[str]:
+    field = apps.get_model("booking", "Booking")._meta.get_field("state")
+    return [str(value) for value, _label in getattr(field, "flatchoices", ())]
+
+
 def list_inbox(member: Member, query: InboxQuery) -> InboxPage:
     cases = visible_cases(member)
     if query.assigned == "me":
@@ -143,6 +154,14 @@ def list_inbox(member: Member, query: InboxQuery) -> InboxPage:
         cases = cases.filter(status__in=query.statuses)
     if query.unsorted:
         cases = cases.filter(unsorted=True)
+    if query.booking not in (None, "none", *_booking_states()):
+        raise HubError(
+            _("Unknown booking state: %(state)s") % {"state": query.booking}, field="booking"
+        )
+    if query.booking == "none":
+        cases = cases.filter(booking__isnull=True)
+    elif query.booking is not None:
+        cases = cases.filter(booking__state=query.booking)
     if query.mentions:
         cases = cases.filter(Exists(Mention.objects.filter(case=OuterRef("pk"), member=member)))
     cases = _search(cases, query.search, member.organization.case_prefix)

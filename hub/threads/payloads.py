@@ -108,6 +108,9 @@ class Preview(TypedDict):
 class InboxRow(CasePayload):
     unread_count: int
     preview: Preview | None
+    # The case's booking, when it has one: its state and planned start.
+    booking_state: str | None
+    booking_start: str | None
 
 
 def timestamp(value: datetime) -> str:
@@ -250,5 +253,13 @@ def preview(message: Message | None) -> Preview | None:
 
 
 def inbox_row(case: Case, unread_count: int) -> InboxRow:
+    """Precondition: the case comes from ``inbox.with_row_relations``."""
     row = case_payload(case)
-    return {**row, "unread_count": unread_count, "preview": preview(case.last_message)}
+    booking_start = getattr(case, "booking_start", None)
+    return {
+        **row,
+        "unread_count": unread_count,
+        "preview": preview(case.last_message),
+        "booking_state": getattr(case, "booking_state", None),
+        "booking_start": optional_timestamp(booking_start),
+    }

@@ -77,6 +77,7 @@ def cases(request: HttpRequest, member: Member) -> Any:
             mentions=request.GET.get("mentions") in ("1", "true"),
             unread=request.GET.get("unread") in ("1", "true"),
             unsorted=request.GET.get("unsorted") in ("1", "true"),
+            booking=request.GET.get("booking") or None,
             search=request.GET.get("q", ""),
             cursor=request.GET.get("cursor") or None,
             limit=inbox.DEFAULT_PAGE if limit is None else limit,

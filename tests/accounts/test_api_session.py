@@ -19,9 +19,14 @@ pytestmark = pytest.mark.usefixtures("fast_passwords")
 # Every JSON door behind ``json_view``, with the methods it answers. Ids need not exist: both
 # checks happen before any lookup.
 JSON_DOORS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("me", "/api/me", ("GET",)),
+    ("me", "/api/me", ("GET", "PATCH")),
     ("switch-organization", "/api/me/organization", ("POST",)),
     ("colleagues", "/api/colleagues", ("GET",)),
+    ("members", "/api/members", ("GET", "POST")),
+    ("member", "/api/members/1", ("PATCH",)),
+    ("teams", "/api/teams", ("GET", "POST")),
+    ("team", "/api/teams/1", ("PATCH", "DELETE")),
+    ("organization-settings", "/api/settings/organization", ("GET", "PATCH")),
     ("cases", "/api/cases", ("GET", "POST")),
     ("case", "/api/cases/1", ("GET", "PATCH")),
     ("case-assign", "/api/cases/1/assign", ("POST",)),
