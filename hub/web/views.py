@@ -1,5 +1,11 @@
-"""Pages for people. The full staff inbox comes with its own issue; until then the home page
-says who you are and where the API and the admin are."""
+"""Pages for people: the staff app's one page shell, and the API description.
+
+The staff app is plain ES modules in ``web/static/js`` routed in the browser; every address it
+shows (``/``, ``/cases/<id>/``, ``/board/``, ``/letters/``, ``/settings/…``) answers with the same
+shell, so a reload or a link from a mail lands where it points. The shell carries what the first
+screen needs (who is logged in, the colleagues, the first inbox page) so the inbox renders
+without waiting for another round trip.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from hub.accounts.models import Role
+from hub.accounts.views import colleagues_payload, me_payload
+from hub.booking.models import Purpose, SendChannel
+from hub.booking.models import State as BookingState
+from hub.outbox.models import State as DeliveryState
+from hub.threads.inbox import InboxQuery, list_inbox
+from hub.threads.models import Channel, EventKind, Priority, Status
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
@@ -25,13 +40,41 @@ def openapi(request: HttpRequest) -> JsonResponse:
     return JsonResponse(_openapi())
 
 
+@require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"member": getattr(request, "member", None)})
+def app(request: HttpRequest, **route: Any) -> HttpResponse:
+    member = getattr(request, "member", None)
+    if member is None:
+        return render(request, "home.html", {"member": None})
+    first_page = None
+    if request.path == "/":
+        page = list_inbox(member, InboxQuery())
+        first_page = {"cases": page.rows, "next_cursor": page.next_cursor}
+    me = me_payload(member)
+    me["member"]["chosen_language"] = member.user.language
+    boot = {
+        **me,
+        "colleagues": colleagues_payload(member),
+        "inbox": first_page,
+        "choices": _choices(),
+    }
+    return render(request, "app.html", {"boot": boot})
 
 
-@login_required
-def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Where links in mails point. Until the staff inbox has its own page for a case, the
-    case in the administration."""
-    return HttpResponseRedirect(f"/admin/threads/case/{case_id}/change/")
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """The labels of the values the app shows, translated here once rather than again in
+    the browser's catalogue."""
+    kinds: dict[str, Any] = {
+        "status": Status,
+        "priority": Priority,
+        "role": Role,
+        "channel": Channel,
+        "event": EventKind,
+        "booking_state": BookingState,
+        "booking_channel": SendChannel,
+        "purpose": Purpose,
+        "delivery_state": DeliveryState,
+    }
+    return {
+        name: [(value, str(label)) for value, label in kind.choices] for name, kind in kinds.items()
+    }
