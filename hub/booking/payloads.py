@@ -68,6 +68,9 @@ class LetterPayload(TypedDict):
     case_id: int
     reference: str
     name: str
+    # Whom the letter is addressed to, as the envelope window shows it.
+    recipient: str
+    address: str
     url: str
     created: str
 
@@ -131,6 +134,8 @@ def letter_payload(letter: Letter) -> LetterPayload:
         "case_id": letter.case_id,
         "reference": letter.case.reference,
         "name": letter.name,
+        "recipient": str(letter.content.get("recipient_name", "")),
+        "address": ", ".join(letter.content.get("recipient_lines", [])),
         "url": f"/api/letters/{letter.pk}",
         "created": timestamp(letter.created),
     }
