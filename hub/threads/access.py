@@ -16,14 +16,19 @@ from hub.threads.models import Attachment, Case, Mention
 
 def visible_cases(member: Member) -> QuerySet[Case]:
     """Admins and dispatchers see every case of their organisation; a technician sees the cases
-    assigned to them or to one of their teams, and those they were mentioned in."""
+    assigned to them or to one of their teams, those they were mentioned in, and those whose
+    visit they are booked for (the booking is read by its reverse relation's name: booking
+    builds on threads). A visit on my day is a case I must be able to open."""
     cases = Case.objects.filter(organization_id=member.organization_id)
     if member.sees_every_case:
         return cases
     my_teams = Team.objects.filter(members=member).values("pk")
     mentioned = Mention.objects.filter(case=OuterRef("pk"), member=member)
     return cases.filter(
-        Q(assignee_member=member) | Q(assignee_team__in=my_teams) | Exists(mentioned)
+        Q(assignee_member=member)
+        | Q(assignee_team__in=my_teams)
+        | Exists(mentioned)
+        | Q(booking__technician=member)
     )
 
 

@@ -100,6 +100,22 @@ def test_technicians_see_their_day_but_do_not_plan(dispatcher: Member, technicia
     assert client.get("/api/letters").json() == {"results": []}
 
 
+def test_a_technician_opens_the_case_of_a_visit_on_their_day(
+    dispatcher: Member, technician: Member
+) -> None:
+    """Booked for the visit but the case is a colleague's: the technician still reads it and
+    marks the visit done; a technician booked for nothing there does not see it."""
+    case = booked_case(dispatcher, technician)
+    case.assignee_member = dispatcher
+    case.save(update_fields=["assignee_member"])
+    client = login(technician)
+    assert client.get(f"/api/cases/{case.pk}").status_code == 200
+    assert client.get(f"/api/cases/{case.pk}/messages").status_code == 200
+    assert client.get("/api/cases").json()["results"][0]["id"] == case.pk
+    other = login(make_member(dispatcher.organization, Role.TECHNICIAN, handle="per"))
+    assert other.get(f"/api/cases/{case.pk}").status_code == 404
+
+
 def test_another_organisations_booking_is_not_found(
     dispatcher: Member, technician: Member, other_org: Organization
 ) -> None:
