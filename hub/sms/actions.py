@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hub.accounts.models import Member, Organization
+from hub.accounts.models import Member, Organization, sms_sender_validator
 from hub.booking.actions.answers import take_answer
 from hub.customers.models import Contact
 from hub.customers.phones import to_e164
@@ -158,6 +158,15 @@ def do_set_sms_settings(actor: Member, data: Mapping[str, Any]) -> SmsSettings:
             current.virtual_number = to_e164(number, actor.organization.country) if number else ""
         except ValidationError as error:
             raise HubError(" ".join(error.messages), field="virtual_number") from None
+    if "sender_name" in data:
+        # Shown as the sender of SMS that cannot be answered: the organisation's own name.
+        name = field_str(data, "sender_name").strip()
+        try:
+            if name:
+                sms_sender_validator(name)
+        except ValidationError as error:
+            raise HubError(" ".join(error.messages), field="sender_name") from None
+        actor.organization.sms_sender_name = name
     if "price_per_segment" in data:
         try:
             price = Decimal(str(data["price_per_segment"]))
@@ -166,7 +175,10 @@ def do_set_sms_settings(actor: Member, data: Mapping[str, Any]) -> SmsSettings:
         if not Decimal(0) <= price < Decimal(100):
             raise HubError(_("The price is a number of at most 99.99."), field="price_per_segment")
         current.price_per_segment = price
-    current.save()
+    with transaction.atomic():
+        current.save()
+        if "sender_name" in data:
+            actor.organization.save(update_fields=["sms_sender_name"])
     return current
 
 

@@ -52,7 +52,7 @@ def preview(request: HttpRequest, member: Member) -> Any:
         "cost": str(cost(parts.count, sms_settings.price_per_segment, recipients)),
         "currency": sms_settings.currency,
         "sender": sender_of(sms_settings),
-        "replies_possible": bool(sms_settings.virtual_number),
+        "replies_possible": sms_settings.takes_answers,
     }
 
 
@@ -63,7 +63,7 @@ def settings_payload(sms_settings: SmsSettings) -> dict[str, Any]:
         "secret_set": bool(sms_settings.secret_encrypted),
         "virtual_number": sms_settings.virtual_number,
         "sender_name": sms_settings.organization.sms_sender_name,
-        "replies_possible": bool(sms_settings.virtual_number),
+        "replies_possible": sms_settings.takes_answers,
         "price_per_segment": str(sms_settings.price_per_segment),
         "currency": sms_settings.currency,
         # What to enter at the provider: where it reports SMS in and delivery reports.
