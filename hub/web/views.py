@@ -24,6 +24,7 @@ from hub.accounts.views import colleagues_payload, me_payload
 from hub.booking.models import Purpose, SendChannel
 from hub.booking.models import State as BookingState
 from hub.outbox.models import State as DeliveryState
+from hub.sms.models import ProviderName
 from hub.threads.inbox import InboxQuery, list_inbox
 from hub.threads.models import Channel, EventKind, Priority, Status
 
@@ -74,6 +75,7 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
         "booking_channel": SendChannel,
         "purpose": Purpose,
         "delivery_state": DeliveryState,
+        "sms_provider": ProviderName,
     }
     return {
         name: [(value, str(label)) for value, label in kind.choices] for name, kind in kinds.items()
