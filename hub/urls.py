@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from hub.accounts import settings_views as account_settings
 from hub.accounts import views as accounts
@@ -16,6 +15,7 @@ from hub.outbox import views as outbox
 from hub.sms import dev as dev_sms
 from hub.sms import views as sms
 from hub.threads import views as threads
+from hub.web import catalog as web_catalog
 from hub.web import views as web
 
 api = [
@@ -116,7 +116,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
     path("dev/mail/", dev_mail.dev_mailbox, name="dev-mail"),
     path("dev/sms/", dev_sms.phone_simulator, name="dev-sms"),
-    path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript-catalog"),
+    path("jsi18n/", web_catalog.javascript_catalog, name="javascript-catalog"),
     path("cases/<int:case_id>/", web.app, name="case-page"),
     path("board/", web.app, name="board-page"),
     path("letters/", web.app, name="letters-page"),

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from hub.accounts.models import Role
@@ -27,6 +28,7 @@ from hub.outbox.models import State as DeliveryState
 from hub.sms.models import ProviderName
 from hub.threads.inbox import InboxQuery, list_inbox
 from hub.threads.models import Channel, EventKind, Priority, Status
+from hub.web.catalog import catalog_url
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
@@ -59,7 +61,8 @@ def app(request: HttpRequest, **route: Any) -> HttpResponse:
         "inbox": first_page,
         "choices": _choices(),
     }
-    return render(request, "app.html", {"boot": boot})
+    context = {"boot": boot, "catalog_url": catalog_url(translation.get_language() or "en")}
+    return render(request, "app.html", context)
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:

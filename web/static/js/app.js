@@ -53,7 +53,6 @@ function wireUserMenu() {
   });
 }
 
-if (boot.member.role !== "admin") $('[data-nav="settings"]').textContent = gettext("My settings");
 showLiveStatus();
 wireUserMenu();
 startBell();
