@@ -174,7 +174,7 @@ def test_a_handle_taken_in_the_organisation_is_refused(
     assert response.status_code == 409
     assert error(response) == {
         "code": "handle_taken",
-        "message": "The handle @lars is taken in this organisation.",
+        "message": "@-navnet @lars er allerede i bruk i organisasjonen.",
         "field": "handle",
     }
     assert not User.objects.filter(username="bjorn.saether").exists()
@@ -332,7 +332,7 @@ def test_the_last_administrator_stays(org: Organization, admin_member: Member) -
     assert response.status_code == 409
     assert error(response) == {
         "code": "last_admin",
-        "message": "The organisation needs at least one active administrator.",
+        "message": "Organisasjonen må ha minst én aktiv administrator.",
         "field": "role",
     }
     admin_member.refresh_from_db()

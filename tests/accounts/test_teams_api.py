@@ -221,7 +221,7 @@ def test_a_team_with_cases_is_not_deleted(
     assert error(response) == {
         "code": "team_in_use",
         "message": (
-            "Cases assigned to this team: 2. Assign them elsewhere before deleting the team."
+            "Saker tildelt dette teamet: 2. Tildel dem til noen andre før du sletter teamet."
         ),
         "field": "team",
     }
@@ -271,6 +271,6 @@ def test_a_taken_team_name_is_named(org: Organization, admin_member: Member) -> 
     response = post(login(admin_member), "/api/teams", {"name": "ELEKTRO"})
     assert error(response) == {
         "code": "team_name_taken",
-        "message": "There is already a team called “ELEKTRO”.",
+        "message": "Det finnes allerede et team som heter «ELEKTRO».",
         "field": "name",
     }
