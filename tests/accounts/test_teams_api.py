@@ -230,7 +230,7 @@ def test_a_team_with_cases_is_not_deleted(
     # Once its cases are elsewhere, it goes.
     post(client, f"/api/cases/{second.pk}/assign", {"member": dispatcher.pk})
     assert error(client.delete(f"/api/teams/{team.pk}"))["message"].startswith(
-        "Cases assigned to this team: 1."
+        "Saker tildelt dette teamet: 1."
     )
     post(client, f"/api/cases/{first.pk}/assign", {"member": dispatcher.pk})
     assert client.delete(f"/api/teams/{team.pk}").status_code == 204
