@@ -1,10 +1,13 @@
 """Real hub processes for tests that need a socket: ``python -m hub.server`` on a port the kernel
-picks, with bounded waits and a log to show when it does not come up."""
+picks (or a given one, to restart a server where its clients will look for it), with bounded
+waits and a log to show when it does not come up; and the environment that points such a server
+at the test's own PostgreSQL database and Redis."""
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -15,12 +18,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 # Settings a test server must not inherit from the test run unless a test passes them on.
-SERVICE_VARIABLES = {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "STATIC_ROOT", "HUB_ENV"}
+# (DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for their own process, see
+# tests/browser; a server keeps Django's checks.)
+SERVICE_VARIABLES = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MEDIA_ROOT",
+    "STATIC_ROOT",
+    "HUB_ENV",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 @dataclass(frozen=True)
@@ -72,14 +86,62 @@ def _wait_for_health(server: Server, process: subprocess.Popen[bytes], deadline:
     pytest.fail(f"the hub did not answer /healthz:\n{server.log.read_text(errors='replace')}")
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (another process may take it before
+    it is used: pass it on at once)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def shared_database_url() -> str:
+    """The URL of the test's own PostgreSQL database (``test_…``), for another process."""
+    settings = connection.settings_dict
+    return (
+        f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
+        f"{settings['PORT']}/{settings['NAME']}"
+    )
+
+
+def shared_services_env() -> dict[str, str]:
+    """The environment that points a hub server at the test's own database and Redis, for
+    ``hub_server``. Skips the test unless they are PostgreSQL and Redis (``scripts/test``
+    provides both): with the embedded SQLite test database there is nothing to share. Call it
+    from a fixture that has ``transactional_db``: the server sees only what is committed."""
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.skip("needs PostgreSQL and Redis shared between processes: run scripts/test")
+    return {
+        "DATABASE_URL": shared_database_url(),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "HUB_REDIS_PREFIX": os.environ.get("HUB_REDIS_PREFIX", "hub"),
+        # As in production: a server keeps its database connections.
+        "DATABASE_CONN_MAX_AGE": "60",
+    }
+
+
 @contextmanager
-def hub_server(var_dir: Path, env: Mapping[str, str], name: str = "hub") -> Iterator[Server]:
-    """A running hub; ``env`` is added to a clean environment (pass DATABASE_URL, REDIS_URL…)."""
+def hub_server(
+    var_dir: Path,
+    env: Mapping[str, str],
+    name: str = "hub",
+    port: int = 0,
+    *,
+    stop_timeout: float = STOP_TIMEOUT,
+) -> Iterator[Server]:
+    """A running hub; ``env`` is added to a clean environment (pass DATABASE_URL, REDIS_URL…).
+    ``port`` 0 lets the kernel pick one; a test that restarts a server passes the first one's
+    port, so that its browser or socket clients find the new server at the same origin.
+
+    Stopped with SIGTERM, and SIGKILL after ``stop_timeout`` s (noted at the end of the log): a
+    hub stopped while an HTTP request is in flight does not exit (see the SIGTERM note in
+    ``bench/README.md``)."""
     var_dir.mkdir(parents=True, exist_ok=True)
     log = var_dir / f"{name}.log"
+    endpoint = f"tcp:port={port}:interface=127.0.0.1"
     with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hub.server", "-e", "tcp:port=0:interface=127.0.0.1"],
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter, a port number)
+            [sys.executable, "-m", "hub.server", "-e", endpoint],
             cwd=ROOT,
             env=server_env(var_dir, env),
             stdout=output,
@@ -93,10 +155,14 @@ def hub_server(var_dir: Path, env: Mapping[str, str], name: str = "hub") -> Iter
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=stop_timeout)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=10)
+            process.wait(timeout=STOP_TIMEOUT)
+            with log.open("a") as output:
+                output.write(
+                    f"[tests.servers] still running {stop_timeout} s after SIGTERM: killed\n"
+                )
 
 
 def migrate(var_dir: Path, env: Mapping[str, str]) -> None:

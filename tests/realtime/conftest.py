@@ -4,22 +4,13 @@ and a Redis, with websocket clients over real sockets. They need PostgreSQL and 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from tests.servers import Server, hub_server
-
-
-def shared_database_url() -> str:
-    settings = connection.settings_dict
-    return (
-        f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
-        f"{settings['PORT']}/{settings['NAME']}"
-    )
+from tests.servers import Server, hub_server, shared_services_env
+from tests.servers import shared_database_url as shared_database_url  # re-exported: gateways tests
 
 
 @pytest.fixture(autouse=True)
@@ -30,15 +21,7 @@ def _own_layer(fresh_channel_layer: None) -> None:
 @pytest.fixture
 def services(transactional_db: None) -> dict[str, str]:
     """The environment that points a hub server at the test's own database and Redis."""
-    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
-        pytest.skip("needs PostgreSQL and Redis shared between processes: run scripts/test")
-    return {
-        "DATABASE_URL": shared_database_url(),
-        "REDIS_URL": os.environ["REDIS_URL"],
-        "HUB_REDIS_PREFIX": os.environ.get("HUB_REDIS_PREFIX", "hub"),
-        # As in production: a server keeps its database connections.
-        "DATABASE_CONN_MAX_AGE": "60",
-    }
+    return shared_services_env()
 
 
 @pytest.fixture
