@@ -114,6 +114,13 @@ def main(argv: list[str]) -> None:
         # back and queue again. Let them wait instead.
         argv = [*argv, "--websocket_connect_timeout", str(WEBSOCKET_CONNECT_TIMEOUT)]
     CommandLineInterface().run([*argv, "hub.asgi:application"])
+    # The reactor has stopped (SIGTERM, SIGINT), and with it the event loop. A request still in
+    # a worker thread may be waiting on that loop (async_to_sync) and would never return; the
+    # interpreter joins those threads at exit, so a deploy's SIGTERM would never end the
+    # process. What could finish has finished: leave now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
