@@ -1,6 +1,6 @@
 // The staff app: header (organisation, language, live status, bell) and the views by address.
 import { api } from "./api.js";
-import { boot } from "./boot.js";
+import { isDispatcher } from "./boot.js";
 import { $ } from "./dom.js";
 import { live } from "./live.js";
 import { startBell } from "./notifications.js";
@@ -53,6 +53,8 @@ function wireUserMenu() {
   });
 }
 
+// The letters folder is the office's: a technician has nothing to do there.
+if (!isDispatcher) $('[data-nav="letters"]').hidden = true;
 showLiveStatus();
 wireUserMenu();
 startBell();

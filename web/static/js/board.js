@@ -518,25 +518,17 @@ export function mount(root, params, query) {
     return h("li", {}, link, ": ", result.error);
   }
 
-  async function lockDay(key, button) {
-    const column = columns.get(key);
+  /** One request for many visits of a column (lock the day, send what is locked): the
+   *  outcome names what was done and what was refused, and is announced and focused. */
+  async function forColumn(key, button, request, summary, doneTitle, refusedTitle) {
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
     try {
-      const answer = await api("/api/bookings/day/lock", { method: "POST", body: { technician: column.technician.id, date } });
-      const locked = answer.results.filter((r) => r.ok).length;
-      const refused = answer.results.length - locked;
-      outcomes.set(
-        key,
-        outcomeView(
-          key,
-          fmt(gettext("Lock day: %(locked)s locked, %(refused)s not locked"), { locked, refused }),
-          answer.results,
-          gettext("Locked (ready to send):"),
-          gettext("Not locked:"),
-        ),
-      );
-      announce(fmt(gettext("Lock day: %(locked)s locked, %(refused)s not locked"), { locked, refused }));
+      const answer = await request();
+      const done = answer.results.filter((r) => r.ok).length;
+      const text = summary(done, answer.results.length - done);
+      outcomes.set(key, outcomeView(key, text, answer.results, doneTitle, refusedTitle));
+      announce(text);
       await refreshColumn(key);
       columnNodes.get(key)?.querySelector(".bk-outcome")?.focus();
     } catch (error) {
@@ -547,29 +539,29 @@ export function mount(root, params, query) {
     }
   }
 
-  async function sendLocked(key, button) {
-    const column = columns.get(key);
-    const cases = column.bookings.filter((b) => b.state === "locked").map((b) => b.case_id);
-    if (!cases.length) return;
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    try {
-      const answer = await api("/api/bookings/send", { method: "POST", body: { cases } });
-      const sent = answer.results.filter((r) => r.ok).length;
-      const refused = answer.results.length - sent;
-      outcomes.set(
-        key,
-        outcomeView(key, fmt(gettext("Send: %(sent)s sent, %(refused)s not sent"), { sent, refused }), answer.results, gettext("Sent to the customer:"), gettext("Not sent:")),
-      );
-      announce(fmt(gettext("Send: %(sent)s sent, %(refused)s not sent"), { sent, refused }));
-      await refreshColumn(key);
-      columnNodes.get(key)?.querySelector(".bk-outcome")?.focus();
-    } catch (error) {
-      toastError(error);
-      button.disabled = false;
-    } finally {
-      button.removeAttribute("aria-busy");
-    }
+  function lockDay(key, button) {
+    const technician = columns.get(key).technician.id;
+    return forColumn(
+      key,
+      button,
+      () => api("/api/bookings/day/lock", { method: "POST", body: { technician, date } }),
+      (locked, refused) => fmt(gettext("Lock day: %(locked)s locked, %(refused)s not locked"), { locked, refused }),
+      gettext("Locked (ready to send):"),
+      gettext("Not locked:"),
+    );
+  }
+
+  function sendLocked(key, button) {
+    const cases = columns.get(key).bookings.filter((b) => b.state === "locked").map((b) => b.case_id);
+    if (!cases.length) return undefined;
+    return forColumn(
+      key,
+      button,
+      () => api("/api/bookings/send", { method: "POST", body: { cases } }),
+      (sent, refused) => fmt(gettext("Send: %(sent)s sent, %(refused)s not sent"), { sent, refused }),
+      gettext("Sent to the customer:"),
+      gettext("Not sent:"),
+    );
   }
 
   async function quickAction(key, booking, action, button) {

@@ -4,7 +4,7 @@
 // remembers which it opened for printing (see the report's API note), so the folder can say so.
 import { api, errorText } from "./api.js";
 import { isDispatcher, organization } from "./boot.js";
-import { append, clear, debounce, h } from "./dom.js";
+import { clear, debounce, h } from "./dom.js";
 import { fmt, formatDateTime } from "./i18n.js";
 import { live } from "./live.js";
 import { toastError } from "./ui.js";
