@@ -8,9 +8,9 @@ import re
 
 from playwright.sync_api import expect
 
-from hub.accounts.models import Member
+from hub.accounts.models import Member, Organization
 from tests.browser.conftest import NewPage, StaffPage
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_case, make_member
 from tests.servers import Server
 
 # Opens the staff socket as the app does (same origin, the session cookie goes along) and
@@ -50,3 +50,23 @@ def test_a_logged_in_page_opens_the_staff_websocket(
     frame = json.loads(page.evaluate(FIRST_FRAME))
 
     assert frame["type"] == "hello", frame
+
+
+def test_a_member_of_two_organisations_switches_between_them(
+    staff_page: StaffPage, dispatcher: Member, other_org: Organization
+) -> None:
+    make_member(other_org, user=dispatcher.user, handle="samme")
+    make_case(dispatcher, "Sak hos det første firmaet")
+    elsewhere = make_member(other_org, handle="kollega")
+    make_case(elsewhere, "Sak hos det andre firmaet")
+    page = staff_page(dispatcher, path="/")
+    inbox = page.get_by_test_id("inbox")
+    expect(inbox).to_contain_text("Sak hos det første firmaet")
+    expect(page.locator(".brand")).to_have_text(dispatcher.organization.name)
+
+    page.locator(".usermenu summary").click()
+    page.locator("#org-switch").select_option(str(other_org.pk))
+
+    expect(page.locator(".brand")).to_have_text(other_org.name)
+    expect(inbox).to_contain_text("Sak hos det andre firmaet")
+    expect(inbox).not_to_contain_text("Sak hos det første firmaet")

@@ -23,10 +23,24 @@ from tests.servers import Server
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# A control in the accessibility tree without a name: "- textbox", "- button [disabled]".
+UNNAMED_CONTROL = re.compile(
+    r"^\s*- '?(textbox|searchbox|combobox|listbox|checkbox|radio|spinbutton|slider|button|link|tab)"
+    r"(?: \[[^\]]*\])*'?:?\s*$",
+    re.MULTILINE,
+)
+
+
 def assert_no_leaked_values(page: Page) -> None:
     """A script's null, undefined or NaN printed where a person reads."""
     leaked = re.findall(r"\b(?:null|undefined|NaN)\b", page.locator("body").inner_text())
     assert leaked == []
+
+
+def assert_controls_named(page: Page) -> None:
+    """Every control a screen reader reaches has a name (a label, its text, aria-label)."""
+    snapshot = page.locator("body").aria_snapshot()
+    assert [m.group(0).strip() for m in UNNAMED_CONTROL.finditer(snapshot)] == []
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
@@ -55,6 +69,7 @@ def test_screenshots_of_the_inbox_a_case_and_the_day_board(
     expect(page.locator("html")).to_have_attribute("data-ready", "inbox")
     screenshot(page, f"inbox-{size}")
     assert_no_leaked_values(page)
+    assert_controls_named(page)
 
     page.goto(f"/cases/{booking.case_id}/")
     expect(page.locator("html")).to_have_attribute("data-ready", "case")
@@ -62,10 +77,12 @@ def test_screenshots_of_the_inbox_a_case_and_the_day_board(
     expect(page.get_by_test_id("booking-panel").locator(".bk-state").first).to_be_visible()
     screenshot(page, f"case-{size}")
     assert_no_leaked_values(page)
+    assert_controls_named(page)
 
     page.goto(f"/board/?date={day.isoformat()}")
     expect(page.locator("html")).to_have_attribute("data-ready", "board")
     expect(page.locator(f'[data-booking-id="{booking.pk}"]').first).to_be_visible()
     screenshot(page, f"day-board-{size}")
     assert_no_leaked_values(page)
+    assert_controls_named(page)
     assert errors == []
