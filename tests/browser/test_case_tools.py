@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from hub.accounts.models import Member
 from hub.threads.models import Audience, Message
+from tests.booking.helpers import at, plan, sent_case
 from tests.browser.conftest import StaffPage
 from tests.factories import make_customer_case, make_member, png_bytes, post
 
@@ -100,3 +101,20 @@ def test_the_inbox_by_keyboard_and_as_a_sorted_table(
     page.reload()
     titles_shown = page.locator(".case-table tbody tr td:nth-child(2)").all_inner_texts()
     assert titles_shown == sorted(titles)
+
+
+def test_a_rescheduled_booking_shows_the_old_notice_outdated_in_red(
+    staff_page: StaffPage, dispatcher: Member, technician: Member
+) -> None:
+    case = sent_case(dispatcher, technician)
+    plan(dispatcher, case, technician, at(13))  # the customer was told 10:00: told again
+    page = staff_page(dispatcher, path=f"/cases/{case.pk}/")
+    expect(page.locator("html")).to_have_attribute("data-ready", "case")
+    page.locator("details[data-section=sent] summary").click()
+    log = page.get_by_test_id("sent-log")
+    expect(log.locator("li")).to_have_count(2)
+    stale = log.locator("li.stale")
+    expect(stale).to_have_count(1)
+    expect(stale.locator(".stale-mark")).to_be_visible()
+    colour = stale.evaluate("node => getComputedStyle(node).color")
+    assert colour == "rgb(179, 38, 30)"  # --danger
