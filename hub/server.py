@@ -21,6 +21,7 @@ import django
 from daphne import server as daphne_server
 from daphne.cli import CommandLineInterface
 from daphne.http_protocol import HTTPFactory, WebRequest
+from redis.exceptions import RedisError
 from twisted.internet import reactor
 
 from hub.edge.limits import too_large_body
@@ -96,6 +97,29 @@ def start_gateways() -> None:
     task.add_done_callback(GATEWAY_TASKS.discard)
 
 
+def channel_layer_exception_handler(
+    loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+) -> None:
+    """channels_redis fires its receive-backup clean-up as a task nobody awaits; when Redis is
+    gone (a restart, a failover) that task fails and asyncio prints its traceback as "never
+    retrieved". Nothing is lost (the message was delivered; the backup expires) and the sockets
+    are told to come back, so it is one line in the log, not a crash report. Anything else goes
+    to asyncio's own handler."""
+    task = context.get("future")
+    error = context.get("exception")
+    coroutine = task.get_coro() if isinstance(task, asyncio.Task) else None
+    name = getattr(coroutine, "__qualname__", "")
+    if name.startswith("RedisChannelLayer.") and isinstance(error, (OSError, RedisError)):
+        print(f"channel layer: {name} failed: {error}", file=sys.stderr)
+        return
+    loop.default_exception_handler(context)
+
+
+def quiet_channel_layer_cleanups() -> None:
+    loop: asyncio.AbstractEventLoop = reactor._asyncioEventloop
+    loop.set_exception_handler(channel_layer_exception_handler)
+
+
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
     django.setup()
@@ -106,6 +130,7 @@ def main(argv: list[str]) -> None:
     LimitedWebRequest.body_limit = settings.HUB_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
     # daphne's Server builds its HTTP factory by this module-level name.
     daphne_server.HTTPFactory = LimitedHTTPFactory
+    reactor.callWhenRunning(quiet_channel_layer_cleanups)
     if settings.HUB_GATEWAYS_IN_WEB:
         reactor.callWhenRunning(start_gateways)
     if not any(arg.startswith("--websocket_connect_timeout") for arg in argv):
