@@ -90,6 +90,17 @@ def read_json(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def check_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    """Refuse a field the door does not change, rather than ignore it: a client that sends
+    ``email`` or ``country`` learns at once that it stayed as it was."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise HubError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)},
+            field=unknown[0],
+        )
+
+
 def field_str(data: Mapping[str, Any], name: str, *, default: str | None = None) -> str:
     value = data.get(name, default)
     if value is None:

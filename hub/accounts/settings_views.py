@@ -8,7 +8,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from hub.accounts.access import (
     access_member,
@@ -31,8 +30,8 @@ from hub.accounts.actions import (
 from hub.accounts.middleware import member_language
 from hub.accounts.models import Member
 from hub.accounts.payloads import member_payload, organization_payload, team_payload
-from hub.errors import HubError
 from hub.http import (
+    check_fields,
     created,
     field_bool,
     field_ids,
@@ -46,17 +45,6 @@ NEW_MEMBER_FIELDS = ("username", "email", "name", "handle", "role", "phone", "pa
 MEMBER_FIELDS = ("role", "name", "handle", "phone", "is_active")
 TEAM_FIELDS = ("name", "member_ids")
 ORGANIZATION_FIELDS = ("name", "locale", "time_zone", "case_prefix")
-
-
-def check_fields(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    """Refuse a field the door does not change, rather than ignore it: a client that sends
-    ``email`` or ``country`` learns at once that it stayed as it was."""
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise HubError(
-            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)},
-            field=unknown[0],
-        )
 
 
 def _optional_str(data: Mapping[str, Any], name: str) -> str | None:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from hub.accounts.actions import do_change_profile
 from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_language
 from hub.accounts.models import Member, Team
-from hub.accounts.settings_views import check_fields
 from hub.errors import HubError, NotFound
 from hub.http import (
+    check_fields,
     error_response,
     field_id,
     field_str,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
 from hub.errors import HubError
-from hub.http import field_bool, field_ids, json_view, query_int, read_json
+from hub.http import check_fields, field_bool, field_ids, json_view, query_int, read_json
 from hub.notify.access import (
     DEFAULT_PAGE,
     access_notifications,
@@ -119,14 +119,8 @@ def policy(request: HttpRequest, member: Member, member_id: int) -> Any:
     current = get_policy(colleague)
     if request.method == "PUT":
         data = read_json(request)
-        unknown = sorted(set(data) - set(POLICY_FIELDS))
-        if unknown:
-            # Kinds and channels are the member's to choose; an administrator sets only these.
-            raise HubError(
-                _("These fields cannot be changed here: %(fields)s")
-                % {"fields": ", ".join(unknown)},
-                field=unknown[0],
-            )
+        # Kinds and channels are the member's to choose; an administrator sets only these.
+        check_fields(data, POLICY_FIELDS)
         current = do_set_policy(
             member,
             colleague,

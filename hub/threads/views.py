@@ -13,6 +13,7 @@ from hub.customers.access import access_contact, access_customer
 from hub.errors import HubError, NotFound, TooLarge
 from hub.gateways.sms.segments import to_gsm7
 from hub.http import (
+    check_fields,
     created,
     field_bool,
     field_datetime,
@@ -138,12 +139,7 @@ CASE_FIELDS = ("status", "priority", "deadline", "customer_channel", "portal_vis
 
 def _update_case(request: HttpRequest, member: Member, case_id: int) -> Any:
     data = read_json(request)
-    unknown = sorted(set(data) - set(CASE_FIELDS))
-    if unknown:
-        raise HubError(
-            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)},
-            field=unknown[0],
-        )
+    check_fields(data, CASE_FIELDS)
     case = access_case(member, case_id)
     if "status" in data:
         case = do_change_status(member, case, field_str(data, "status"))
