@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "hub.mail",
     "hub.sms",
     "hub.booking",
+    "hub.push",
+    "hub.portal",
     "hub.demo",
 ]
 
@@ -191,6 +193,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Where links in mails and SMS point: the address people open the hub at.
 HUB_PUBLIC_URL = os.environ.get("HUB_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a link to the customer portal works (a fresh one is one tap away once it has run out).
+HUB_PORTAL_LINK_DAYS = int(os.environ.get("HUB_PORTAL_LINK_DAYS", 30))
 
 # Outgoing mail. HUB_SMTP_URL is the hub's relay (smtp://user:password@host:587 with STARTTLS,
 # smtps://… for TLS, smtp+plain://… for neither); organisations may set their own server. Unset:
@@ -216,6 +220,20 @@ HUB_SMS_API_URLS: dict[str, str | None] = {
     "twilio": os.environ.get("HUB_TWILIO_API_URL") or None,
     "46elks": os.environ.get("HUB_46ELKS_API_URL") or None,
 }
+
+# Web Push. The VAPID key pair is made at setup (`manage.py ensure_vapid_keys`) and kept in the
+# database, unless these give one: the private key as base64url of its 32 bytes (or PEM), the
+# public key (optional: checked against the private one). The subject is whom push services
+# write to about the hub's pushes (mailto: or https:). Endpoints are https only; http (and
+# https) to this machine when HUB_PUSH_ALLOW_HTTP_LOOPBACK=1 (the default in development).
+# The TTL is how long a push service keeps a push for a device that is offline.
+HUB_VAPID_PRIVATE_KEY = os.environ.get("HUB_VAPID_PRIVATE_KEY", "")
+HUB_VAPID_PUBLIC_KEY = os.environ.get("HUB_VAPID_PUBLIC_KEY", "")
+HUB_VAPID_SUBJECT = os.environ.get("HUB_VAPID_SUBJECT", f"mailto:{HUB_MAIL_FROM}")
+HUB_PUSH_ALLOW_HTTP_LOOPBACK = (
+    os.environ.get("HUB_PUSH_ALLOW_HTTP_LOOPBACK", "1" if DEBUG else "") == "1"
+)
+HUB_PUSH_TTL_SECONDS = int(os.environ.get("HUB_PUSH_TTL_SECONDS", 24 * 3600))
 
 # The outbox: retries with exponential backoff and jitter, then failed with the reason.
 HUB_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("HUB_OUTBOX_MAX_ATTEMPTS", 8))

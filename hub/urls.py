@@ -12,10 +12,14 @@ from hub.mail import dev as dev_mail
 from hub.mail import views as mail
 from hub.notify import views as notify
 from hub.outbox import views as outbox
+from hub.portal import staff_views as portal_staff
+from hub.portal import views as portal
+from hub.push import views as push
 from hub.sms import dev as dev_sms
 from hub.sms import views as sms
 from hub.threads import views as threads
 from hub.web import catalog as web_catalog
+from hub.web import mobile as web_mobile
 from hub.web import views as web
 
 api = [
@@ -91,6 +95,15 @@ api = [
     path("sms/preview", sms.preview, name="sms-preview"),
     path("sms/members", sms.sms_members, name="sms-members"),
     path("contacts/<int:contact_id>/sms", sms.sms_contact, name="contact-sms"),
+    path("contacts/<int:contact_id>/portal", portal_staff.contact_portal, name="contact-portal"),
+    path("cases/<int:case_id>/portal-link", portal_staff.case_portal_link, name="case-portal-link"),
+    path("portal/case", portal.case, name="portal-case"),
+    path("portal/messages", portal.messages, name="portal-messages"),
+    path("portal/attachments", portal.attachments, name="portal-attachments"),
+    path("portal/files/<int:attachment_id>", portal.download, name="portal-file"),
+    path("portal/read", portal.read, name="portal-read"),
+    path("portal/booking", portal.booking, name="portal-booking"),
+    path("portal/logo", portal.logo, name="portal-logo"),
     path(
         "attachments/<int:attachment_id>", threads.attachment_download, name="attachment-download"
     ),
@@ -102,6 +115,8 @@ api = [
         notify.policy,
         name="member-notification-policy",
     ),
+    path("push/key", push.key, name="push-key"),
+    path("push/subscriptions", push.subscriptions, name="push-subscriptions"),
     path("openapi.json", web.openapi, name="openapi"),
 ]
 
@@ -116,11 +131,16 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/login/"), name="logout"),
     path("dev/mail/", dev_mail.dev_mailbox, name="dev-mail"),
     path("dev/sms/", dev_sms.phone_simulator, name="dev-sms"),
+    path("p/", portal.page, name="portal-page"),
+    path("p/new-link", portal.new_link, name="portal-new-link"),
+    path("p/<str:token>", portal.open_link, name="portal-open"),
     path("jsi18n/", web_catalog.javascript_catalog, name="javascript-catalog"),
     path("cases/<int:case_id>/", web.app, name="case-page"),
     path("board/", web.app, name="board-page"),
     path("letters/", web.app, name="letters-page"),
     path("settings/", web.app, name="settings-page"),
     path("settings/<slug:section>/", web.app, name="settings-section-page"),
+    path("m/", web_mobile.mobile, name="mobile"),
+    path("m/<path:route>/", web_mobile.mobile, name="mobile-page"),
     path("", web.app, name="home"),
 ]

@@ -15,7 +15,6 @@ two, and the live events that overlap the replay are dropped by message id.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -23,9 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope, WebSocketCloseEvent
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -33,6 +30,7 @@ from redis.exceptions import RedisError
 from hub.accounts.middleware import member_language
 from hub.accounts.models import Member
 from hub.consumers import frames, queries
+from hub.consumers.base import GROUP_RENEWAL_SECONDS, LayerSafeConsumer
 from hub.errors import HubError
 from hub.events import (
     ENVELOPE_TYPE,
@@ -51,41 +49,15 @@ logger = logging.getLogger(__name__)
 
 # Close codes (4000 to 4999 are the application's): the client should not retry with this session.
 CLOSE_NOT_MEMBER = 4401
-# The channel layer (Redis) failed: reconnect, then resume. (RFC 6455's own 1012 "service
-# restart" is refused by daphne's websocket library, which allows servers 1000 and 3000-4999.)
-CLOSE_TRY_AGAIN = 4503
-# The layer forgets a group membership after a while (channels_redis: a day); renew well before.
-GROUP_RENEWAL_SECONDS = 3600.0
 # How many recent event ids a socket remembers to drop the copy that came by a second group.
 SEEN_EVENTS = 1024
 TYPING_INTERVAL = 2.0
 
 
-class StaffConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class StaffConsumer(LayerSafeConsumer):
+    kind = "staff socket"
     member: Member
     language: str
-    renewal: asyncio.Task[None] | None = None
-
-    async def __call__(
-        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
-    ) -> None:
-        """When the channel layer fails (Redis restarting), close the socket with "try again"
-        instead of dying with a traceback: the client reconnects and resumes from the database,
-        which is how events lost while the layer was down reach it."""
-        try:
-            await super().__call__(scope, receive, send)
-        except (RedisError, OSError) as error:
-            logger.warning("staff socket closed, channel layer unavailable: %s", error)
-            close: WebSocketCloseEvent = {
-                "type": "websocket.close",
-                "code": CLOSE_TRY_AGAIN,
-                "reason": None,
-            }
-            with contextlib.suppress(Exception):
-                await send(close)
-        finally:
-            if self.renewal is not None:
-                self.renewal.cancel()
 
     async def connect(self) -> None:
         found = await database_sync_to_async(queries.socket_member)(self.scope["session"])

@@ -43,6 +43,9 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("mobile"), max_length=20, blank=True)
+    # CleanManager: staff lock a contact out of the customer portal; their links stop working
+    # at once, and open portal pages close.
+    portal_locked = models.BooleanField(_("portal access locked"), default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 
 from hub.edge.limits import BodyLimit
 from hub.edge.mail_hooks import mail_opened
+from hub.edge.pwa import service_worker, web_manifest
 from hub.edge.sms_hooks import sms_hook
 
 # Room for multipart boundaries and form fields around a file of the largest allowed size.
@@ -51,6 +52,8 @@ def build_edge(django_app: ASGIApp) -> ASGIApp:
             Route("/healthz", healthz),
             Route("/hooks/mail/opened/{token}.gif", mail_opened),
             Route("/hooks/sms/{provider}/{key}/{kind}", sms_hook, methods=["POST"]),
+            Route("/sw.js", service_worker),
+            Route("/manifest.webmanifest", web_manifest),
             Mount(settings.STATIC_URL.rstrip("/"), app=static_files(), name="static"),
             Mount("", app=django_app),
         ]

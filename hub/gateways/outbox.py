@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from hub.gateways.email.compose import compose
 from hub.gateways.email.smtp import send, server_for
+from hub.gateways.push import push_sender
 from hub.gateways.sms.compose import compose_sms
 from hub.gateways.sms.providers.base import Credentials
 from hub.gateways.sms.providers.registry import provider_for
@@ -81,7 +82,8 @@ type Send = Callable[[], Awaitable[Outcome]]
 
 def _claim(name: str, limit: int) -> list[int]:
     close_old_connections()
-    return claim_due(name, limit, [OutboundChannel.EMAIL, OutboundChannel.SMS])
+    channels = [OutboundChannel.EMAIL, OutboundChannel.SMS, OutboundChannel.PUSH]
+    return claim_due(name, limit, channels)
 
 
 def _prepare(delivery_id: int) -> Send:
@@ -92,6 +94,8 @@ def _prepare(delivery_id: int) -> Send:
     ).get(pk=delivery_id)
     if delivery.channel == OutboundChannel.SMS:
         return _sms_sender(delivery)
+    if delivery.channel == OutboundChannel.PUSH:
+        return push_sender(delivery)
     mail_settings = MailSettings.objects.filter(organization_id=delivery.organization_id).first()
     mail, server = compose(delivery), server_for(mail_settings)
     if server is None:

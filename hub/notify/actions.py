@@ -32,6 +32,7 @@ from hub.notify.payloads import KindName, notification_payload
 from hub.notify.preferences import wanting_in_app, wants
 from hub.outbox.actions import queue_notification
 from hub.outbox.models import OutboundChannel
+from hub.push.actions import queue_pushes
 from hub.threads.models import Case, Message
 
 # ``wants`` lives with the other reads; it is named here too because delivery code looks for
@@ -114,8 +115,8 @@ def _queue_copies(
     message: Message | None,
     actor: Member | None,
 ) -> None:
-    """The e-mail and SMS copies, for members whose choices (and their administrator's policy)
-    ask for them; they leave through the outbox with the change that caused them."""
+    """The e-mail, SMS and push copies, for members whose choices (and their administrator's
+    policy) ask for them; they leave through the outbox with the change that caused them."""
     for member in members:
         if member.user.email and wants(member, kind, DeliveryChannel.EMAIL):
             queue_notification(member, kind, case=case, message=message, actor=actor)
@@ -128,6 +129,8 @@ def _queue_copies(
                 actor=actor,
                 channel=OutboundChannel.SMS,
             )
+        if wants(member, kind, DeliveryChannel.PUSH):
+            queue_pushes(member, kind, case=case, message=message, actor=actor)
 
 
 def do_mark_seen(member: Member, ids: Iterable[int]) -> int:

@@ -88,11 +88,16 @@ def queue_notification(
     message: Message | None,
     actor: Member | None,
     channel: OutboundChannel = OutboundChannel.EMAIL,
+    recipient: str = "",
 ) -> Delivery:
-    """A notification to a member by e-mail or SMS: automatic, so no robot answers it.
+    """A notification to a member by e-mail, SMS or push: automatic, so no robot answers it.
+    ``recipient``: the address when it is not the member's own e-mail or phone (a push
+    subscription, ``hub.push.access.subscription_address``).
 
     Precondition: inside the transaction of the change it reports."""
-    if channel == OutboundChannel.EMAIL:
+    if recipient:
+        address = recipient
+    elif channel == OutboundChannel.EMAIL:
         address = member.user.email
     else:
         try:

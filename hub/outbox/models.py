@@ -19,6 +19,7 @@ from hub.threads.models import Case, Message
 class OutboundChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    PUSH = "push", _("Push")
 
 
 class State(models.TextChoices):

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from hub.gateways.sms.compose import sms_text
 from hub.outbox.models import Delivery, OutboundChannel
 from hub.sms.actions import Incoming, do_receive_sms, settings_for
 from hub.sms.models import ProviderName
@@ -30,7 +31,7 @@ def phone_simulator(request: HttpRequest) -> HttpResponse:
         raise Http404
     sent = Delivery.objects.filter(
         organization_id=member.organization_id, channel=OutboundChannel.SMS
-    ).select_related("message", "case__organization")
+    ).select_related("message", "case__organization", "sent_by")
     if request.method == "POST":
         text = request.POST.get("text", "").strip()
         number = request.POST.get("number", "").strip()
@@ -51,7 +52,8 @@ def phone_simulator(request: HttpRequest) -> HttpResponse:
         {
             "number": delivery.recipient,
             "name": delivery.recipient_name,
-            "text": delivery.message.text if delivery.message else delivery.body,
+            # As the phone gets it: with the link to the customer portal, when it has one.
+            "text": sms_text(delivery),
             "case": delivery.case.reference if delivery.case else "",
             "state": delivery.get_state_display(),
             "created": delivery.created,

@@ -181,6 +181,8 @@ class Message(models.Model):
     automatic = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
     edited = models.DateTimeField(null=True, blank=True)
+    # When a customer first had this message on screen in the portal (Jublo's mail icon).
+    read_by_customer = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -301,6 +303,10 @@ class EventKind(models.TextChoices):
     BOOKING_CANCELLED = "booking.cancelled", _("cancelled the booking")
     APPOINTMENT_REMINDED = "booking.appointment_reminded", _("reminded the customer of the visit")
     LETTER_REMOVED = "booking.letter_removed", _("removed a printed letter")
+    PORTAL_LINK_ISSUED = "portal.link_issued", _("made a portal link")
+    PORTAL_LINKS_REVOKED = "portal.links_revoked", _("revoked the portal links")
+    PORTAL_LINK_RESENT = "portal.link_resent", _("asked for a new portal link")
+    PORTAL_ACCESS = "portal.access", _("changed the contact's portal access")
 
 
 class Event(models.Model):

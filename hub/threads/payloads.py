@@ -57,6 +57,8 @@ class MessagePayload(TypedDict):
     mentions: list[int]
     automatic: bool
     deliveries: list[DeliveryStatus]
+    # When the customer first had it on screen in the portal.
+    read_by_customer: str | None
 
 
 class Assignee(TypedDict):
@@ -75,6 +77,7 @@ class ContactRef(TypedDict):
     name: str
     email: str
     phone: str
+    portal_locked: bool
 
 
 class CasePayload(TypedDict):
@@ -192,6 +195,7 @@ def message_payload(message: Message) -> MessagePayload:
             for d in message.deliveries.all()
             if d.purpose == "message"
         ],
+        "read_by_customer": optional_timestamp(message.read_by_customer),
     }
 
 
@@ -225,6 +229,7 @@ def case_payload(case: Case) -> CasePayload:
             "name": contact.name,
             "email": contact.email,
             "phone": contact.phone,
+            "portal_locked": contact.portal_locked,
         },
         "assignee": assignee(case),
         "portal_visible": case.portal_visible,

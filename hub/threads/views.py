@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from hub.accounts.models import Member
 from hub.customers.access import access_contact, access_customer
-from hub.errors import HubError, NotFound, TooLarge
+from hub.errors import HubError, NotFound
+from hub.files import received_file, stored_file_response
 from hub.gateways.sms.segments import to_gsm7
 from hub.http import (
     check_fields,
@@ -26,7 +26,6 @@ from hub.http import (
     query_int,
     read_json,
 )
-from hub.sizes import format_limit
 from hub.threads import inbox
 from hub.threads.access import (
     access_attachable,
@@ -253,33 +252,14 @@ def attachments(request: HttpRequest, member: Member, case_id: int) -> Any:
     if request.method == "GET":
         files = Attachment.objects.filter(case=case).order_by("pk")
         return {"results": [attachment_payload(a) for a in files]}
-    limit = settings.HUB_UPLOAD_MAX_BYTES
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > limit + 64 * 1024:
-        # Refused before the body is read: a huge upload costs us nothing.
-        raise TooLarge(
-            _("The file is larger than the limit of %(limit)s.") % {"limit": format_limit(limit)},
-            field="file",
-        )
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise HubError(_("Send the file as multipart form data in the field “file”."), field="file")
-    attachment = do_upload_attachment(member, case, upload)
+    attachment = do_upload_attachment(member, case, received_file(request))
     return created(attachment_payload(attachment))
 
 
 @json_view("GET")
 def attachment_download(request: HttpRequest, member: Member, attachment_id: int) -> Any:
     attachment = access_attachment(member, attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not attachment.content_type.startswith("image/"),
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(attachment.file, attachment.name, attachment.content_type)
 
 
 @json_view("GET")

@@ -44,8 +44,13 @@ def _rendered(language: str) -> tuple[bytes, str]:
 
 
 def javascript_catalog(request: HttpRequest) -> HttpResponse:
-    """In the member's language (the address's ``l`` only keeps caches apart)."""
-    content, content_type = _rendered(translation.get_language() or settings.LANGUAGE_CODE)
+    """In the member's language (the address's ``l`` only keeps caches apart). Without a member
+    (a customer in the portal), in the language the address names."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    wanted = request.GET.get("l", "")
+    if getattr(request, "member", None) is None and wanted in dict(settings.LANGUAGES):
+        language = wanted
+    content, content_type = _rendered(language)
     response = HttpResponse(content, content_type=content_type)
     if request.GET.get("v") == catalog_version():
         response["Cache-Control"] = f"private, max-age={CACHE_SECONDS}"

@@ -24,6 +24,7 @@ from hub.accounts.models import Role
 from hub.accounts.views import colleagues_payload, me_payload
 from hub.booking.models import Purpose, SendChannel
 from hub.booking.models import State as BookingState
+from hub.outbox.models import OutboundChannel
 from hub.outbox.models import State as DeliveryState
 from hub.sms.models import ProviderName
 from hub.threads.inbox import InboxQuery, list_inbox
@@ -78,6 +79,7 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
         "booking_channel": SendChannel,
         "purpose": Purpose,
         "delivery_state": DeliveryState,
+        "delivery_channel": OutboundChannel,
         "sms_provider": ProviderName,
     }
     return {

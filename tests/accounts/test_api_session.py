@@ -62,14 +62,27 @@ JSON_DOORS: list[tuple[str, str, tuple[str, ...]]] = [
     ("sms-preview", "/api/sms/preview", ("POST",)),
     ("sms-members", "/api/sms/members", ("POST",)),
     ("contact-sms", "/api/contacts/1/sms", ("POST",)),
+    ("contact-portal", "/api/contacts/1/portal", ("POST",)),
+    ("case-portal-link", "/api/cases/1/portal-link", ("POST", "DELETE")),
     ("attachment-download", "/api/attachments/1", ("GET",)),
     ("notifications", "/api/notifications", ("GET",)),
     ("notifications-seen", "/api/notifications/seen", ("POST",)),
     ("notification-preferences", "/api/notifications/preferences", ("GET", "PUT")),
     ("member-notification-policy", "/api/members/1/notification-policy", ("GET", "PUT")),
+    ("push-key", "/api/push/key", ("GET",)),
+    ("push-subscriptions", "/api/push/subscriptions", ("POST", "DELETE")),
 ]
-# Doors that are not behind ``json_view`` on purpose: they work without a member.
-OPEN_DOORS = {"session", "openapi"}
+# Doors that are not behind ``json_view`` on purpose: they work without a member. The customer
+# portal's doors answer a portal session instead (tests/portal/test_doors.py).
+OPEN_DOORS = {"session", "openapi"} | {
+    "portal-case",
+    "portal-messages",
+    "portal-attachments",
+    "portal-file",
+    "portal-read",
+    "portal-booking",
+    "portal-logo",
+}
 
 DOOR_METHODS = [
     pytest.param(url, method, id=f"{method} {name}")

@@ -173,6 +173,7 @@ def test_create_a_customer_case_with_everything(
         "name": "Styreleder Per Hansen",
         "email": "per@solsiden.no",
         "phone": "+4741234567",
+        "portal_locked": False,
     }
     assert payload["assignee"] == {"kind": "team", "id": team.pk, "name": "Elektro Vest"}
     assert payload["deadline"] == "2026-12-01T15:00:00+00:00"

@@ -376,6 +376,7 @@ def test_create_a_customer_case(dispatcher: Member, org: Organization) -> None:
         "name": "Bodil Haugen",
         "email": "bodil@example.no",
         "phone": "+4741234567",
+        "portal_locked": False,
     }
     assert body["priority"] == "high"
     assert body["status"] == "open"

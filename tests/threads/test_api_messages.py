@@ -60,6 +60,7 @@ def test_post_an_internal_note(dispatcher: Member) -> None:
         "mentions": [],
         "automatic": False,
         "deliveries": [],
+        "read_by_customer": None,
     }
     assert datetime.fromisoformat(body["created"]).tzinfo is not None
     detail = client.get(f"/api/cases/{case.pk}").json()

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "web" / "static" / "js"
-MODULES = sorted(SCRIPTS.glob("*.js"))
-IMPORT = re.compile(r'^import \{([^}]*)\} from "\./([\w-]+\.js)";', re.MULTILINE)
-DYNAMIC_IMPORT = re.compile(r'import\("\./([\w-]+\.js)"\)')
+# The staff app's modules, and the technician app's (which import the staff app's as ../js/…).
+MODULES = sorted(SCRIPTS.glob("*.js")) + sorted((SCRIPTS.parent / "m").glob("*.js"))
+IDS = [str(m.relative_to(SCRIPTS.parent)) for m in MODULES]
+IMPORT = re.compile(r'^import \{([^}]*)\} from "(\.\.?/[\w/-]+\.js)";', re.MULTILINE)
+DYNAMIC_IMPORT = re.compile(r'import\("(\.\.?/[\w/-]+\.js)"\)')
 EXPORT = re.compile(r"^export (?:async )?(?:function|const|class|let) ([\w$]+)", re.MULTILINE)
 EXPORT_LIST = re.compile(r"^export \{([^}]*)\};", re.MULTILINE)
 TEXT_CALL = re.compile(r"\b(n?gettext)\(\s*([^\s)])")
@@ -36,12 +38,12 @@ def uses(text: str, name: str) -> bool:
     return False
 
 
-@pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
 def test_imports_name_what_exists_and_is_used(module: Path) -> None:
     text = module.read_text()
     problems = []
     for names, source in IMPORT.findall(text):
-        target = SCRIPTS / source
+        target = module.parent / source
         if not target.exists():
             problems.append(f"imports the missing {source}")
             continue
@@ -53,7 +55,7 @@ def test_imports_name_what_exists_and_is_used(module: Path) -> None:
             elif not uses(body, name):
                 problems.append(f"imports {name} from {source} and never uses it")
     for source in DYNAMIC_IMPORT.findall(text):
-        target = SCRIPTS / source
+        target = module.parent / source
         if not target.exists():
             problems.append(f"loads the missing {source}")
         elif "mount" not in exports(target):
@@ -61,7 +63,7 @@ def test_imports_name_what_exists_and_is_used(module: Path) -> None:
     assert problems == []
 
 
-@pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
 def test_texts_are_literal_gettext_calls(module: Path) -> None:
     calls = TEXT_CALL.findall(module.read_text())
     assert [f"{name}({first}…" for name, first in calls if first not in "\"'"] == []

@@ -15,6 +15,12 @@ from hub.threads.models import Audience, Direction, EventKind, Message
 
 ANSWERABLE = (State.AWAITING_RESPONSE, State.MANUAL_FOLLOW_UP)
 EXCERPT = 300
+# A tap in the customer portal: an explicit yes, or "another time", which a customer may also
+# say of a time already confirmed (they cannot make it after all).
+PORTAL_ANSWERS: dict[str, tuple[State, ...]] = {
+    "confirm": ANSWERABLE,
+    "another_time": (*ANSWERABLE, State.CONFIRMED),
+}
 
 
 def booking_for_code(organization_id: int, text: str) -> Booking | None:
@@ -69,3 +75,36 @@ def take_answer(message: Message) -> Booking | None:
         text=message.text[:EXCERPT],
     )
     return booking
+
+
+def portal_answers(booking: Booking) -> list[str]:
+    """What the customer may answer in the portal now."""
+    return [answer for answer, states in PORTAL_ANSWERS.items() if booking.state in states]
+
+
+def take_portal_answer(booking: Booking, message: Message, answer: str) -> None:
+    """The customer tapped "confirm" or "another time" in the portal; ``message`` carries their
+    words. No reading of the words is needed: the tap says it. "Another time" is a person's
+    work (manual follow-up), with no reminder of a time that no longer suits.
+
+    Precondition: the booking locked (``lock_booking``) in the transaction that stores
+    ``message``, and ``answer`` one of ``portal_answers(booking)``."""
+    before = booking.state
+    if answer == "confirm":
+        confirm(booking)
+    else:
+        booking.state = State.MANUAL_FOLLOW_UP
+        booking.save()
+        cancel_jobs(booking)
+    record(
+        booking,
+        EventKind.BOOKING_ANSWERED,
+        ["state"],
+        contact=message.author_contact,
+        before=before,
+        intent=answer,
+        confidence=1.0,
+        via="portal",
+        message_id=message.pk,
+        text=message.text[:EXCERPT],
+    )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from hub.mail.addresses import reply_address, subject_tag
 from hub.mail.models import Kind, MailRecord, MailSettings
 from hub.outbox.models import Delivery
+from hub.portal.links import delivery_link
 from hub.threads.models import Attachment, Case
 
 LOGO_CID = "logo@hub"
@@ -85,6 +86,8 @@ def _customer_mail(
     pixel = ""
     if mail_settings is None or mail_settings.track_opens:
         pixel = f"{settings.HUB_PUBLIC_URL}/hooks/mail/opened/{delivery.token}.gif"
+    # A case the customer sees in the portal: the mail carries a link of its own to it.
+    link = delivery_link(delivery) or ""
     context = {
         "language": language,
         "subject": subject,
@@ -97,6 +100,8 @@ def _customer_mail(
         "reference": case.reference,
         "logo_cid": LOGO_CID if logo else "",
         "pixel": pixel,
+        "link": link,
+        "link_label": _("See the case in the customer portal") if link else "",
     }
     mail = EmailMessage()
     mail["Subject"] = subject

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from hub.gateways.sms.providers.base import OutgoingSms
 from hub.outbox.models import Delivery
+from hub.portal.links import delivery_link
 from hub.sms.models import SmsSettings
 
 NOT_IN_SENDER = re.compile(r"[^A-Za-z0-9 ]")
@@ -37,21 +38,32 @@ def sender_of(sms_settings: SmsSettings, *, replies_expected: bool = True) -> st
     return name.strip()[:11] or "Hub"
 
 
-def compose_sms(delivery: Delivery, sms_settings: SmsSettings) -> OutgoingSms:
-    """Precondition: a delivery of the SMS channel with its case and message loaded."""
+def sms_text(delivery: Delivery) -> str:
+    """What the SMS says: the message (with a line linking to the case in the customer portal,
+    when it carries a link), a member's notification, or a mass SMS's text.
+
+    Precondition: a delivery of the SMS channel with its case and message loaded."""
     case = delivery.case
     if case is None:
-        text = delivery.body
-    elif delivery.purpose == "message" and delivery.message is not None:
-        text = delivery.message.text
-    else:
+        return delivery.body
+    if delivery.purpose == "message" and delivery.message is not None:
+        link = delivery_link(delivery)
+        if link is None:
+            return delivery.message.text
         with translation.override(case.organization.locale):
-            actor = delivery.sent_by.display_name if delivery.sent_by else _("Someone")
-            about = delivery.message.text[:100] if delivery.message else case.title
-            text = f"[{case.reference}] {actor}: {about}"
+            line = _("See the case: %(url)s") % {"url": link}
+        return f"{delivery.message.text}\n{line}"
+    with translation.override(case.organization.locale):
+        actor = delivery.sent_by.display_name if delivery.sent_by else _("Someone")
+        about = delivery.message.text[:100] if delivery.message else case.title
+        return f"[{case.reference}] {actor}: {about}"
+
+
+def compose_sms(delivery: Delivery, sms_settings: SmsSettings) -> OutgoingSms:
+    """Precondition: a delivery of the SMS channel with its case and message loaded."""
     return OutgoingSms(
         to=delivery.recipient,
         sender=sender_of(sms_settings, replies_expected=delivery.purpose == "message"),
-        text=text,
+        text=sms_text(delivery),
         status_callback=status_url(sms_settings, "status"),
     )

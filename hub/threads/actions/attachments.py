@@ -15,13 +15,19 @@ from hub.threads.models import Attachment, Case
 from hub.threads.uploads import clean_name, sniff
 
 
-def do_upload_attachment(actor: Member, case: Case, upload: UploadedFile[bytes]) -> Attachment:
-    """Store a file for a message the member is about to post on the case. The type is read
-    from the content; a file over the limit or of a disguised type is refused before anything
-    is written."""
+def do_upload_attachment(
+    actor: Member | Contact, case: Case, upload: UploadedFile[bytes]
+) -> Attachment:
+    """Store a file for a message the member (or, in the portal, the customer's contact) is
+    about to post on the case. The type is read from the content; a file over the limit or of a
+    disguised type is refused before anything is written."""
     name = clean_name(upload.name or "file")
     size = upload.size or 0
     content_type = sniff(upload, name, size, settings.HUB_UPLOAD_MAX_BYTES)
+    if isinstance(actor, Contact):
+        return store_file(
+            case, upload, name=name, content_type=content_type, size=size, contact=actor
+        )
     return store_file(case, upload, name=name, content_type=content_type, size=size, member=actor)
 
 

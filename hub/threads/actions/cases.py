@@ -15,6 +15,7 @@ from hub.errors import Conflict, Forbidden, HubError
 from hub.events import send_event_on_commit
 from hub.notify.actions import notify
 from hub.notify.recipients import assignees
+from hub.portal.events import publish_portal_closed
 from hub.threads.access import check_can_manage
 from hub.threads.actions._common import (
     assignee_groups,
@@ -275,4 +276,6 @@ def do_set_portal_visible(actor: Member, case: Case, visible: bool) -> Case:
         case.save(update_fields=["portal_visible"])
         log_event(case, EventKind.PORTAL_TOGGLED, member=actor, visible=visible)
         publish_case_updated(case, ["portal_visible"])
+        if not visible:
+            publish_portal_closed(case)  # open portal pages of the case close
     return case

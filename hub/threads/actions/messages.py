@@ -24,6 +24,7 @@ from hub.notify.recipients import assignees
 from hub.outbox.actions import queue_message
 from hub.outbox.models import OutboundChannel
 from hub.outbox.recipients import Recipient, email_recipients, sms_recipients
+from hub.portal.links import link_deliveries
 from hub.threads.actions._common import case_watchers, log_event
 from hub.threads.events import MentionCreated, MessageCreated, ReadUpdated
 from hub.threads.mentions import resolve_mentions
@@ -181,19 +182,21 @@ def post_customer_notice(
     actor: Member | None,
     subject: str = "",
     automatic: bool = False,
+    to: str | None = None,
 ) -> Message:
     """A message the hub writes to the customer from a template: a booking request or a
     confirmation on a member's behalf, a reminder on its own (``automatic``, no author). It goes
-    to the case's contact by ``channel`` (e-mail, SMS, or a letter, which is printed and so has
-    no delivery), under the same rules as a member's message to the customer.
+    to the case's contact (or ``to``, an address or number) by ``channel`` (e-mail, SMS, or a
+    letter, which is printed and so has no delivery), under the same rules as a member's
+    message to the customer.
 
     Precondition: inside the transaction of the change it reports."""
     check_customer_writable(case)
     outbound: Outbound | None = None
     if channel == Channel.EMAIL:
-        outbound = Outbound(OutboundChannel.EMAIL, email_recipients(case, None), subject=subject)
+        outbound = Outbound(OutboundChannel.EMAIL, email_recipients(case, to), subject=subject)
     elif channel == Channel.SMS:
-        outbound = Outbound(OutboundChannel.SMS, sms_recipients(case, None))
+        outbound = Outbound(OutboundChannel.SMS, sms_recipients(case, to))
     elif channel != Channel.LETTER:
         raise HubError(_("Unknown channel."), field="channel")
     message, _new = _store_message(
@@ -304,7 +307,7 @@ def _store_message(
             )
             _attach(message, attachments)
             if outbound is not None:
-                queue_message(
+                deliveries = queue_message(
                     message,
                     outbound.channel,
                     outbound.recipients,
@@ -312,6 +315,8 @@ def _store_message(
                     extra_files=[file.pk for file in outbound.files],
                     subject=outbound.subject,
                 )
+                # A case the customer sees in the portal: each mail and SMS carries a link.
+                link_deliveries(case, deliveries)
             Mention.objects.bulk_create(
                 Mention(
                     organization_id=case.organization_id, case=case, message=message, member=member

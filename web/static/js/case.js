@@ -9,7 +9,7 @@ import { $, clear, fill, h } from "./dom.js";
 import { fmt, formatDateTime, formatSize, fromZonedInput, toZonedInput } from "./i18n.js";
 import { live } from "./live.js";
 import { messageView } from "./thread.js";
-import { busy, choices, field, label, select, toastError } from "./ui.js";
+import { busy, choices, field, label, select, toast, toastError } from "./ui.js";
 
 const PAGE = 100;
 const TYPING_SHOWN_MS = 4000;
@@ -357,7 +357,60 @@ class CaseView {
       field(gettext("Priority"), priority),
       field(gettext("Deadline"), deadline),
       h("label", { class: "inline" }, portal, ` ${gettext("Visible in the customer portal")}`),
+      this.portalTools(),
       c.unsorted ? h("button", { type: "button", class: "btn btn-small", on: { click: (event) => busy(event.currentTarget, async () => this.setCase((await api(`/api/cases/${this.id}/keep`, { method: "POST", body: {} })).case)) } }, gettext("Keep as a case")) : null,
+    );
+  }
+
+  /** For a case the customer sees in the portal: a link to hand them, and the contact's
+   *  portal access (locked takes effect at once, also for a page they have open). */
+  portalTools() {
+    const c = this.case;
+    if (!c.portal_visible || !c.contact) return null;
+    const linkLine = h("p", { class: "portal-link", role: "status" });
+    const copy = h("button", {
+      type: "button",
+      class: "btn btn-small",
+      on: {
+        click: (event) =>
+          busy(event.currentTarget, async () => {
+            const answer = await api(`/api/cases/${this.id}/portal-link`, { method: "POST", body: {} });
+            fill(linkLine, h("input", { type: "url", readonly: true, value: answer.url, "aria-label": gettext("Portal link"), on: { focus: (e) => e.target.select() } }));
+            try {
+              await navigator.clipboard.writeText(answer.url);
+              toast(gettext("The portal link is copied."));
+            } catch {
+              linkLine.querySelector("input").select();
+            }
+          }),
+      },
+    }, gettext("Copy portal link"));
+    const locked = h("input", {
+      type: "checkbox",
+      checked: Boolean(c.contact.portal_locked),
+      on: {
+        change: async (event) => {
+          const control = event.target;
+          control.disabled = true;
+          try {
+            const answer = await api(`/api/contacts/${c.contact.id}/portal`, { method: "POST", body: { locked: control.checked } });
+            this.case = { ...this.case, contact: { ...this.case.contact, portal_locked: answer.portal_locked } };
+            toast(answer.portal_locked ? fmt(gettext("%(name)s can no longer open the portal."), { name: c.contact.name }) : fmt(gettext("%(name)s can open the portal again."), { name: c.contact.name }));
+          } catch (error) {
+            control.checked = !control.checked;
+            toastError(error);
+          } finally {
+            control.disabled = false;
+          }
+        },
+      },
+    });
+    return h(
+      "div",
+      { class: "portal-tools" },
+      copy,
+      linkLine,
+      h("label", { class: "inline" }, locked, ` ${fmt(gettext("Lock portal access for %(name)s"), { name: c.contact.name })}`),
     );
   }
 
@@ -434,7 +487,7 @@ class CaseView {
           "li",
           { class: [row.stale && "stale", row.state === "failed" && "failed"], dataset: { deliveryId: row.id } },
           h("span", { class: "when" }, formatDateTime(row.sent_at || row.created)),
-          h("span", {}, `${label("channel", row.channel)} → ${row.recipient_name || row.recipient}`),
+          h("span", {}, `${label("delivery_channel", row.channel)} → ${row.recipient_name || row.recipient}`),
           h("span", { class: ["badge", `delivery-${row.state}`] }, label("delivery_state", row.state)),
           row.stale ? h("strong", { class: "stale-mark" }, gettext("Outdated: the booking changed after this was sent")) : null,
           row.error ? h("span", { class: "error" }, row.error) : null,

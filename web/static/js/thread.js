@@ -31,9 +31,14 @@ export function ticks(message) {
     const read = message.read_by_customer;
     return h("span", { class: ["ticks", read ? "read" : "sent"], title: read ? gettext("Read in the portal") : gettext("In the portal") }, read ? "✓✓" : "✓");
   }
+  // An e-mail or SMS whose link the customer opened: read in the portal, as a message there.
+  const portalRead = message.read_by_customer
+    ? h("span", { class: ["ticks", "read"], title: gettext("Read in the portal"), dataset: { portalRead: "" } }, h("span", { "aria-hidden": "true" }, "✓✓"), h("span", { class: "visually-hidden" }, ` ${gettext("Read in the portal")}`))
+    : null;
   return h(
     "span",
     { class: "ticks-list" },
+    portalRead,
     deliveries.map((delivery) => {
       const step = deliveryStep(delivery);
       const [mark, text] = TICKS[step];
