@@ -453,11 +453,14 @@ def deliver_push(page: Page, payload: dict[str, Any]) -> None:
 
 
 def wait_for_notifications(page: Page) -> list[dict[str, Any]]:
-    page.wait_for_function(
-        "navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.length > 0)"
-    )
-    shown: list[dict[str, Any]] = page.evaluate(
-        """navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
-             list.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"""
-    )
-    return shown
+    """What the worker shows, once it shows something (the push is handled asynchronously; a
+    predicate returning a promise would count as shown at once, so poll here)."""
+    deadline = time.monotonic() + 10
+    while True:
+        shown: list[dict[str, Any]] = page.evaluate(
+            """navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
+                 list.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"""
+        )
+        if shown or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(50)

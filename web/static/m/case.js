@@ -405,22 +405,26 @@ class CaseView {
       textarea.focus();
       return;
     }
+    // The photos go with this message: one picked while it is being kept goes with the next.
+    const photos = this.photos;
+    this.photos = [];
+    this.renderPhotos();
     try {
       await enqueue({
         case_id: this.id,
         audience: this.tab,
         channel: this.tab === "customer" ? this.channel : "web",
         text: text || PHOTO_ONLY_TEXT,
-        photos: this.photos,
+        photos,
       });
     } catch (error) {
       // The browser would not keep it (storage full or refused): nothing was lost, it is still here.
+      this.photos = [...photos, ...this.photos];
+      this.renderPhotos();
       toast(fmt(gettext("The message could not be kept on this phone: %(reason)s"), { reason: error?.message || String(error) }), "error");
       return;
     }
-    textarea.value = "";
-    this.photos = [];
-    this.renderPhotos();
+    if (textarea.value.trim() === text) textarea.value = "";
     window.scrollTo(0, document.body.scrollHeight);
   }
 }
