@@ -8,6 +8,7 @@ import { Composer } from "./composer.js";
 import { $, clear, fill, h } from "./dom.js";
 import { fmt, formatDateTime, formatSize, fromZonedInput, toZonedInput } from "./i18n.js";
 import { live } from "./live.js";
+import { audienceTabs } from "./tabs.js";
 import { messageView } from "./thread.js";
 import { busy, choices, field, label, select, toast, toastError } from "./ui.js";
 
@@ -240,32 +241,14 @@ class CaseView {
       const mark = this.markers.get(me.id)?.last_read_message_id || 0;
       return [...this.messages.values()].filter((m) => m.audience === audience && m.id > mark && !(m.author.kind === "member" && m.author.id === me.id)).length;
     };
-    const tab = (key, text) =>
-      h(
-        "button",
-        {
-          type: "button",
-          role: "tab",
-          id: `tab-${key}`,
-          class: ["tab", key],
-          "aria-selected": String(this.tab === key),
-          "aria-controls": "thread",
-          tabindex: this.tab === key ? "0" : "-1",
-          on: {
-            click: () => this.switchTab(key),
-            keydown: (event) => {
-              if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
-                const other = key === "customer" ? "internal" : "customer";
-                this.switchTab(other);
-                $(`#tab-${other}`)?.focus();
-              }
-            },
-          },
-        },
-        text,
+    const names = { customer: gettext("Customer"), internal: gettext("Internal") };
+    fill(
+      this.tabs,
+      audienceTabs(["customer", "internal"], this.tab, (key) => this.switchTab(key), (key) => [
+        names[key],
         this.tab !== key && unread(key) ? h("span", { class: "dot", "aria-label": gettext("new") }) : null,
-      );
-    fill(this.tabs, tab("customer", gettext("Customer")), tab("internal", gettext("Internal")));
+      ]),
+    );
     this.thread.setAttribute("aria-labelledby", `tab-${this.tab}`);
   }
 

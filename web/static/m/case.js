@@ -7,6 +7,7 @@ import { me } from "../js/boot.js";
 import { $, fill, h } from "../js/dom.js";
 import { dayKey, fmt, formatLongDate, formatSize, formatTime } from "../js/i18n.js";
 import { live } from "../js/live.js";
+import { audienceTabs } from "../js/tabs.js";
 import { messageView } from "../js/thread.js";
 import { label, toast } from "../js/ui.js";
 import { contactLine, loadCase, mapLink, olderMessages } from "./data.js";
@@ -181,33 +182,11 @@ class CaseView {
     const waiting = (key) => this.waiting.filter((item) => item.audience === key).length;
     fill(
       this.tabs,
-      keys.map((key) =>
-        h(
-          "button",
-          {
-            type: "button",
-            role: "tab",
-            id: `tab-${key}`,
-            class: ["tab", key],
-            "aria-selected": String(this.tab === key),
-            "aria-controls": "thread",
-            tabindex: this.tab === key ? "0" : "-1",
-            on: {
-              click: () => this.switchTab(key),
-              keydown: (event) => {
-                if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && keys.length > 1) {
-                  const other = keys.find((one) => one !== key);
-                  this.switchTab(other);
-                  $(`#tab-${other}`)?.focus();
-                }
-              },
-            },
-          },
-          key === "internal" ? "🔒 " : null,
-          names[key],
-          this.tab !== key && waiting(key) ? h("span", { class: "m-tab-waiting" }, ` 🕓${waiting(key)}`) : null,
-        ),
-      ),
+      audienceTabs(keys, this.tab, (key) => this.switchTab(key), (key) => [
+        key === "internal" ? "🔒 " : null,
+        names[key],
+        this.tab !== key && waiting(key) ? h("span", { class: "m-tab-waiting" }, ` 🕓${waiting(key)}`) : null,
+      ]),
     );
     this.thread.setAttribute("aria-labelledby", `tab-${this.tab}`);
   }
