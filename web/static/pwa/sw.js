@@ -35,6 +35,7 @@ const PRECACHE = [
   "/static/js/i18n.js",
   "/static/js/live.js",
   "/static/js/router.js",
+  "/static/js/tabs.js",
   "/static/js/thread.js",
   "/static/js/ui.js",
   "/static/css/app.css",
