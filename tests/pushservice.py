@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import http_ece
@@ -38,7 +38,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-HOST = "127.0.0.1"
+from tests.loopback import LoopbackHTTPServer, LoopbackService
+
 MAX_BODY = 4096  # RFC 8030: a push service must take payloads of at least 4096 bytes
 MAX_JWT_LIFETIME = 24 * 3600
 VAPID = re.compile(r"vapid\s+t=(?P<t>[A-Za-z0-9_\-.]+)\s*,\s*k=(?P<k>[A-Za-z0-9_\-]+)")
@@ -121,13 +122,13 @@ class Attempt:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: LoopbackHTTPServer
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, reply, extra = self.server.fake.handle(self.path, headers, body)
+        status, reply, extra = self.server.service.handle(self.path, headers, body)
         self.send_response(status)
         for name, value in extra.items():
             self.send_header(name, value)
@@ -140,52 +141,17 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: a failing test shows what it asserts, not an access log."""
 
 
-class _Server(ThreadingHTTPServer):
-    fake: FakePushService
+class FakePushService(LoopbackService):
+    handler = _Handler
 
-
-class FakePushService:
     def __init__(self) -> None:
-        self.host = HOST
-        self.port = 0
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._lock = threading.Lock()
         self._subscriptions: dict[str, str] = {}  # token → applicationServerKey
         self._expired: set[str] = set()
         self._failures: list[int] = []
         self._pushes: list[Push] = []
         self._attempts: list[Attempt] = []
-
-    @property
-    def origin(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self) -> None:
-        if self._server is not None:
-            return
-        server = _Server((self.host, self.port), _Handler)
-        server.fake = self
-        self.port = int(server.server_address[1])
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"FakePushService:{self.port}",
-            daemon=True,
-        )
-        thread.start()
-        self._server, self._thread = server, thread
-
-    def stop(self) -> None:
-        """Close the port: connecting is refused until ``start``."""
-        if self._server is None:
-            return
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(10)
 
     # -- what a browser and a test do with it
 

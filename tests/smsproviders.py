@@ -33,15 +33,15 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
 from hub.gateways.sms.providers.base import Credentials
+from tests.loopback import HOST, LoopbackHTTPServer, LoopbackService
 
-HOST = "127.0.0.1"
 IO_TIMEOUT = 10.0  # seconds, for one call of a helper
 STALL_LIMIT = 30.0  # seconds a stalled request is held at most (released at once on stop)
 MAX_BODY = 1024 * 1024
@@ -166,7 +166,7 @@ class Request:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: LoopbackHTTPServer
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -176,7 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         form = dict(parse_qsl(body, keep_blank_values=True))
         request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, form)
-        reply = self.server.fake.handle(request)
+        reply = self.server.service.handle(request)
         if reply is None:  # stalled: leave without an answer
             self.close_connection = True
             return
@@ -196,56 +196,25 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: a failing test shows what it asserts, not an access log."""
 
 
-class _Server(ThreadingHTTPServer):
-    fake: _LoopbackServer
+class _LoopbackServer(LoopbackService):
+    """A fake of an outside HTTP service; ``handle`` answers, or stalls."""
 
-
-class _LoopbackServer:
-    """An HTTP server on a port of its own, served from a thread; ``handle`` answers."""
+    handler = _Handler
 
     def __init__(self) -> None:
-        self.host = HOST
-        self.port = 0
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._release = threading.Event()
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return self.origin
 
-    @property
-    def running(self) -> bool:
-        return self._server is not None
-
-    def start(self) -> None:
-        """Listen (again, on the same port once it had one)."""
-        if self._server is not None:
-            return
+    def starting(self) -> None:
         self._release.clear()
-        server = _Server((self.host, self.port), _Handler)
-        server.fake = self
-        self.port = int(server.server_address[1])
-        thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"{type(self).__name__}:{self.port}",
-            daemon=True,
-        )
-        thread.start()
-        self._server, self._thread = server, thread
 
-    def stop(self) -> None:
-        """Close the port: connecting is refused until ``start``. Stalled requests are let go."""
-        if self._server is None:
-            return
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
+    def stopping(self) -> None:
+        """Stalled requests are let go."""
         self._release.set()
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
-            thread.join(IO_TIMEOUT)
 
     def stall(self) -> None:
         """Hold the request in hand until the client gives up or the server stops."""
