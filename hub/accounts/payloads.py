@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
+from django.db.models import Prefetch
+
+from hub.accounts.middleware import member_language
 from hub.accounts.models import Member, Organization, Team
 
 
@@ -76,4 +79,50 @@ def organization_payload(organization: Organization) -> OrganizationPayload:
         "locale": organization.locale,
         "time_zone": organization.time_zone,
         "case_prefix": organization.case_prefix,
+    }
+
+
+def me_payload(member: Member) -> dict[str, Any]:
+    organization = member.organization
+    memberships = Member.objects.filter(user_id=member.user_id, is_active=True).select_related(
+        "organization"
+    )
+    return {
+        "member": {
+            "id": member.pk,
+            "name": member.display_name,
+            "handle": member.handle,
+            "role": member.role,
+            "language": member_language(member),
+            "teams": list(member.teams.order_by("name").values("id", "name")),
+        },
+        "organization": {
+            "id": organization.pk,
+            "name": organization.name,
+            "locale": organization.locale,
+            "time_zone": organization.time_zone,
+            "country": organization.country,
+            "case_prefix": organization.case_prefix,
+        },
+        "organizations": [
+            {"id": m.organization_id, "name": m.organization.name, "role": m.role}
+            for m in memberships.order_by("organization__name")
+        ],
+    }
+
+
+def colleagues_payload(member: Member) -> dict[str, Any]:
+    members = Member.objects.filter(organization_id=member.organization_id, is_active=True)
+    teams = Team.objects.filter(organization_id=member.organization_id)
+    return {
+        "members": [
+            {"id": m.pk, "name": m.display_name, "handle": m.handle, "role": m.role}
+            for m in members.order_by("display_name")
+        ],
+        "teams": [
+            {"id": t.pk, "name": t.name, "member_ids": [m.pk for m in t.members.all()]}
+            for t in teams.prefetch_related(
+                Prefetch("members", queryset=Member.objects.filter(is_active=True).order_by("pk"))
+            ).order_by("name")
+        ],
     }

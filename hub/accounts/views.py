@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
-from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
@@ -13,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from hub.accounts.actions import do_change_profile
 from hub.accounts.middleware import SESSION_ORGANIZATION_KEY, member_language
-from hub.accounts.models import Member, Team
+from hub.accounts.models import Member
+from hub.accounts.payloads import colleagues_payload, me_payload
 from hub.errors import HubError, NotFound
 from hub.http import (
     check_fields,
@@ -27,35 +27,6 @@ from hub.http import (
 
 SESSION_METHODS = ("GET", "POST", "DELETE")
 PROFILE_FIELDS = ("language", "name")
-
-
-def me_payload(member: Member) -> dict[str, Any]:
-    organization = member.organization
-    memberships = Member.objects.filter(user_id=member.user_id, is_active=True).select_related(
-        "organization"
-    )
-    return {
-        "member": {
-            "id": member.pk,
-            "name": member.display_name,
-            "handle": member.handle,
-            "role": member.role,
-            "language": member_language(member),
-            "teams": list(member.teams.order_by("name").values("id", "name")),
-        },
-        "organization": {
-            "id": organization.pk,
-            "name": organization.name,
-            "locale": organization.locale,
-            "time_zone": organization.time_zone,
-            "country": organization.country,
-            "case_prefix": organization.case_prefix,
-        },
-        "organizations": [
-            {"id": m.organization_id, "name": m.organization.name, "role": m.role}
-            for m in memberships.order_by("organization__name")
-        ],
-    }
 
 
 def session(request: HttpRequest) -> JsonResponse:
@@ -120,20 +91,3 @@ def switch_organization(request: HttpRequest, member: Member) -> Any:
 def colleagues(request: HttpRequest, member: Member) -> Any:
     """For assignment pickers and @ autocomplete."""
     return colleagues_payload(member)
-
-
-def colleagues_payload(member: Member) -> dict[str, Any]:
-    members = Member.objects.filter(organization_id=member.organization_id, is_active=True)
-    teams = Team.objects.filter(organization_id=member.organization_id)
-    return {
-        "members": [
-            {"id": m.pk, "name": m.display_name, "handle": m.handle, "role": m.role}
-            for m in members.order_by("display_name")
-        ],
-        "teams": [
-            {"id": t.pk, "name": t.name, "member_ids": [m.pk for m in t.members.all()]}
-            for t in teams.prefetch_related(
-                Prefetch("members", queryset=Member.objects.filter(is_active=True).order_by("pk"))
-            ).order_by("name")
-        ],
-    }

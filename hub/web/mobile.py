@@ -17,9 +17,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from hub.accounts.views import colleagues_payload, me_payload
+from hub.web.boot import page_boot
 from hub.web.catalog import catalog_url
-from hub.web.views import _choices
 
 
 @require_GET
@@ -28,9 +27,7 @@ def mobile(request: HttpRequest, **route: Any) -> HttpResponse:
     member = getattr(request, "member", None)
     if member is None:
         return render(request, "home.html", {"member": None})
-    me = me_payload(member)
-    me["member"]["chosen_language"] = member.user.language
-    boot = {**me, "colleagues": colleagues_payload(member), "choices": _choices()}
+    boot = page_boot(member)
     language = translation.get_language() or "en"
     context = {"boot": boot, "catalog_url": catalog_url(language), "language": language}
     response = render(request, "mobile.html", context)

@@ -20,15 +20,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from hub.accounts.models import Role
-from hub.accounts.views import colleagues_payload, me_payload
-from hub.booking.models import Purpose, SendChannel
-from hub.booking.models import State as BookingState
-from hub.outbox.models import OutboundChannel
-from hub.outbox.models import State as DeliveryState
-from hub.sms.models import ProviderName
 from hub.threads.inbox import InboxQuery, list_inbox
-from hub.threads.models import Channel, EventKind, Priority, Status
+from hub.web.boot import page_boot
 from hub.web.catalog import catalog_url
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
@@ -54,34 +47,6 @@ def app(request: HttpRequest, **route: Any) -> HttpResponse:
     if request.path == "/":
         page = list_inbox(member, InboxQuery())
         first_page = {"cases": page.rows, "next_cursor": page.next_cursor}
-    me = me_payload(member)
-    me["member"]["chosen_language"] = member.user.language
-    boot = {
-        **me,
-        "colleagues": colleagues_payload(member),
-        "inbox": first_page,
-        "choices": _choices(),
-    }
+    boot = {**page_boot(member), "inbox": first_page}
     context = {"boot": boot, "catalog_url": catalog_url(translation.get_language() or "en")}
     return render(request, "app.html", context)
-
-
-def _choices() -> dict[str, list[tuple[str, str]]]:
-    """The labels of the values the app shows, translated here once rather than again in
-    the browser's catalogue."""
-    kinds: dict[str, Any] = {
-        "status": Status,
-        "priority": Priority,
-        "role": Role,
-        "channel": Channel,
-        "event": EventKind,
-        "booking_state": BookingState,
-        "booking_channel": SendChannel,
-        "purpose": Purpose,
-        "delivery_state": DeliveryState,
-        "delivery_channel": OutboundChannel,
-        "sms_provider": ProviderName,
-    }
-    return {
-        name: [(value, str(label)) for value, label in kind.choices] for name, kind in kinds.items()
-    }
