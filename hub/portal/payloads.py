@@ -18,7 +18,7 @@ from hub.accounts.models import Member, Organization
 from hub.booking.actions.answers import portal_answers
 from hub.booking.models import TOLD_STATES, Booking
 from hub.booking.texts import DATE_PATTERNS, EN_DASH
-from hub.mail.models import MailSettings
+from hub.mail.logo import organization_logo
 from hub.portal.access import PortalAccess
 from hub.sizes import format_limit
 from hub.threads.models import Attachment, Direction, Message
@@ -155,8 +155,7 @@ def booking_payload(organization: Organization, booking: Booking | None) -> Port
 
 
 def organization_payload(organization: Organization) -> PortalOrganization:
-    mail_settings = MailSettings.objects.filter(organization=organization).first()
-    has_logo = mail_settings is not None and bool(mail_settings.logo)
+    has_logo = organization_logo(organization.pk) is not None
     return {
         "name": organization.name,
         "logo_url": reverse("api:portal-logo") if has_logo else None,

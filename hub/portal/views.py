@@ -45,7 +45,7 @@ from hub.http import (
     query_int,
     read_json,
 )
-from hub.mail.models import MailSettings
+from hub.mail.logo import organization_logo
 from hub.portal.access import (
     FRESH_LINK_HELPS,
     SESSION_LINK,
@@ -349,10 +349,10 @@ def booking(request: HttpRequest, access: PortalAccess) -> Any:
 @portal_view("GET")
 def logo(request: HttpRequest, access: PortalAccess) -> Any:
     """The organisation's logo (the one of its mail), for the portal's header."""
-    mail_settings = MailSettings.objects.filter(organization=access.organization).first()
-    if mail_settings is None or not mail_settings.logo:
+    logo = organization_logo(access.organization.pk)
+    if logo is None:
         raise NotFound(_("No logo."))
-    content_type = mimetypes.guess_type(mail_settings.logo.name or "")[0] or "image/png"
-    response = FileResponse(mail_settings.logo.open("rb"), content_type=content_type)
+    content_type = mimetypes.guess_type(logo.name or "")[0] or "image/png"
+    response = FileResponse(logo.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -20,7 +20,7 @@ from hub.booking.actions._common import zone_of
 from hub.booking.letter_pdf import LetterContent, render_letter, render_letters
 from hub.booking.models import Booking, Letter
 from hub.booking.texts import Rendered, tag_values
-from hub.mail.models import MailSettings
+from hub.mail.logo import organization_logo
 from hub.threads.access import check_can_manage
 from hub.threads.actions._common import log_event
 from hub.threads.models import EventKind, Message
@@ -104,9 +104,9 @@ def print_all(letters: Sequence[Letter]) -> bytes:
 
 
 def logo_of(organization_id: int) -> bytes | None:
-    mail_settings = MailSettings.objects.filter(organization_id=organization_id).first()
-    if mail_settings is None or not mail_settings.logo:
+    logo = organization_logo(organization_id)
+    if logo is None:
         return None
-    with mail_settings.logo.open("rb") as handle:
+    with logo.open("rb") as handle:
         data: bytes = handle.read()
     return data
