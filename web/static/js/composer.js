@@ -332,15 +332,21 @@ export class Composer {
       if (this.recipient.value && body.channel !== "web") body.to = [this.recipient.value];
       if (body.channel === "sms" && this.gsm7.checked) body.gsm7 = true;
     }
+    // The draft leaves the box at once, as in a chat app: what is typed while it is on its way
+    // (on this tab or the other) belongs to the next message, and a refusal puts it back.
+    const draft = this.text.value;
+    const files = this.files;
+    this.text.value = "";
+    this.files = [];
+    this.renderFiles();
+    this.counter.textContent = "";
     this.sendButton.disabled = true;
     try {
-      const message = await this.post(body);
-      this.text.value = "";
-      this.files = [];
-      this.renderFiles();
-      this.counter.textContent = "";
-      this.onPosted(message);
+      this.onPosted(await this.post(body));
     } catch (error) {
+      if (!this.text.value) this.text.value = draft;
+      this.files = [...files, ...this.files];
+      this.renderFiles();
       toastError(error);
     } finally {
       this.update(this.case);
